@@ -1,0 +1,253 @@
+// Applies the Prisma migration folders (prisma/<provider>/migrations) with the official WebAssembly
+// schema engine, driven directly through a driver adapter: no engine binary, no Prisma CLI.
+// It writes the usual `_prisma_migrations` table, so `prisma migrate deploy` stays compatible.
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import pg from 'pg';
+
+export type Provider = 'sqlite' | 'postgresql';
+
+/** A parsed `DATABASE_URL`. */
+export type DatabaseTarget =
+  | { provider: 'sqlite'; /** absolute path of the database file */ file: string }
+  | {
+      provider: 'postgresql';
+      /** connection string without the `schema` parameter (pg does not know it) */
+      connectionString: string;
+      /** PostgreSQL schema (`?schema=`), default `public` */
+      schema: string;
+    };
+
+/** How long a SQLite connection waits for another writer's lock before failing (ms). */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
+
+/**
+ * `file:./data/backline.db` (relative to the working directory), `file:/abs/x.db`,
+ * `postgres://…` / `postgresql://…` with an optional `?schema=name`.
+ */
+export function parseDatabaseUrl(databaseUrl: string): DatabaseTarget {
+  if (databaseUrl.startsWith('file:')) {
+    let rest = databaseUrl.slice('file:'.length);
+    const q = rest.indexOf('?');
+    if (q >= 0) rest = rest.slice(0, q);
+    if (rest.startsWith('//')) rest = fileURLToPath(`file:${rest}`);
+    if (rest === '') throw new Error(`DATABASE_URL "${databaseUrl}" has no file path`);
+    return { provider: 'sqlite', file: path.resolve(decodeURIComponent(rest)) };
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const url = new URL(databaseUrl);
+    const schema = url.searchParams.get('schema') ?? 'public';
+    if (!SCHEMA_NAME.test(schema)) throw new Error(`DATABASE_URL: unsupported schema name "${schema}"`);
+    url.searchParams.delete('schema');
+    return { provider: 'postgresql', connectionString: url.toString(), schema };
+  }
+  throw new Error('DATABASE_URL must start with file:, postgres:// or postgresql://');
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * pg pool settings for a target: every connection gets `search_path` set to the target schema,
+ * so unqualified SQL (the migration scripts, `$queryRaw`) lands in that schema.
+ */
+export function pgPoolConfig(target: Extract<DatabaseTarget, { provider: 'postgresql' }>, extra: pg.PoolConfig = {}): pg.PoolConfig {
+  return { connectionString: target.connectionString, options: `-c search_path=${quoteIdent(target.schema)}`, ...extra };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schema engine (WebAssembly). Node 20 cannot `import` a .wasm file, so we instantiate the
+// wasm-bindgen glue by hand, once per process.
+
+type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
+let engineModule: Promise<SchemaEngineModule> | undefined;
+
+export function loadSchemaEngineWasm(): Promise<SchemaEngineModule> {
+  engineModule ??= (async () => {
+    const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+    const require = createRequire(import.meta.url);
+    const wasmFile = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+    const module = await WebAssembly.compile(readFileSync(wasmFile));
+    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return bg;
+  })();
+  return engineModule;
+}
+
+/** A schema engine bound to a driver adapter factory; `close()` frees it and disposes every connection it opened. */
+export interface OpenEngine {
+  engine: SchemaEngine;
+  /** Turns an engine error into the driver's original error where there is one. */
+  explain(error: unknown): Error;
+  close(): Promise<void>;
+}
+
+export async function openSchemaEngine(factory: SqlMigrationAwareDriverAdapterFactory, datamodels?: [string, string][]): Promise<OpenEngine> {
+  const bg = await loadSchemaEngineWasm();
+  const opened: SqlDriverAdapter[] = [];
+  const tracking: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
+  const bound = bindMigrationAwareSqlAdapterFactory(tracking);
+  const explain = (error: unknown): Error => {
+    const m = error instanceof Error ? /External error id#(\d+)/.exec(error.message) : null;
+    const original = m ? bound.errorRegistry.consumeError(Number(m[1]))?.error : undefined;
+    const e = original ?? error;
+    return e instanceof Error ? e : new Error(String((e as { message?: unknown })?.message ?? JSON.stringify(e)));
+  };
+  const closeAdapters = async () => {
+    for (const adapter of opened.splice(0)) await adapter.dispose().catch(() => undefined);
+  };
+  let engine: SchemaEngine;
+  try {
+    engine = await bg.SchemaEngine.new({ datamodels }, () => {}, bound);
+  } catch (error) {
+    await closeAdapters();
+    throw explain(error);
+  }
+  return {
+    engine,
+    explain,
+    close: async () => {
+      try {
+        engine.free();
+      } finally {
+        await closeAdapters();
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migration folders
+
+const prismaDir = fileURLToPath(new URL('../../prisma/', import.meta.url));
+
+/** `prisma/sqlite` or `prisma/postgres`. */
+export function providerDir(provider: Provider): string {
+  return path.join(prismaDir, provider === 'sqlite' ? 'sqlite' : 'postgres');
+}
+
+export function migrationsDir(provider: Provider): string {
+  return path.join(providerDir(provider), 'migrations');
+}
+
+/** The migration folders, loaded the way the Prisma CLI loads them. */
+export function readMigrationsList(provider: Provider): MigrationList {
+  const baseDir = migrationsDir(provider);
+  let lockContent: string | null = null;
+  try {
+    lockContent = readFileSync(path.join(baseDir, 'migration_lock.toml'), 'utf8');
+  } catch {
+    lockContent = null;
+  }
+  let entries: import('node:fs').Dirent[] = [];
+  try {
+    entries = readdirSync(baseDir, { withFileTypes: true });
+  } catch {
+    entries = [];
+  }
+  const migrationDirectories = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b))
+    .map((name) => {
+      let content: { tag: 'ok'; value: string } | { tag: 'error'; value: string };
+      try {
+        content = { tag: 'ok', value: readFileSync(path.join(baseDir, name, 'migration.sql'), 'utf8') };
+      } catch (error) {
+        content = { tag: 'error', value: (error as Error).message };
+      }
+      return { path: name, migrationFile: { path: 'migration.sql', content } };
+    });
+  return { baseDir, lockfile: { path: 'migration_lock.toml', content: lockContent }, shadowDbInitScript: '', migrationDirectories };
+}
+
+const noFilters = { externalTables: [] as string[], externalEnums: [] as string[] };
+
+// ---------------------------------------------------------------------------------------------
+// applyMigrations
+
+/**
+ * Applies every migration of the URL's provider that the database has not seen yet
+ * (idempotent; the `_prisma_migrations` table records them). SQLite: creates the file and its
+ * directory. PostgreSQL: creates the `?schema=` schema if missing; a pg advisory lock makes
+ * concurrent starts against one database wait for each other.
+ */
+export async function applyMigrations(databaseUrl: string): Promise<{ applied: string[] }> {
+  const target = parseDatabaseUrl(databaseUrl);
+  const migrationsList = readMigrationsList(target.provider);
+  if (migrationsList.migrationDirectories.length === 0) {
+    throw new Error(`No migrations found in ${migrationsList.baseDir}`);
+  }
+  if (target.provider === 'sqlite') {
+    mkdirSync(path.dirname(target.file), { recursive: true });
+    const factory = new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    return runApply(factory, migrationsList);
+  }
+  return withPgMigrationLock(target, () => runApply(new PrismaPg(pgPoolConfig(target), { schema: target.schema }), migrationsList));
+}
+
+async function runApply(factory: SqlMigrationAwareDriverAdapterFactory, migrationsList: MigrationList): Promise<{ applied: string[] }> {
+  const open = await openSchemaEngine(factory);
+  try {
+    const out = await open.engine.applyMigrations({ migrationsList, filters: noFilters });
+    return { applied: out.appliedMigrationNames };
+  } catch (error) {
+    const e = open.explain(error);
+    throw new Error(`Applying migrations from ${migrationsList.baseDir} failed: ${e.message}`, { cause: e });
+  } finally {
+    // SQLite: the engine's connection holds an exclusive lock until it is closed.
+    await open.close();
+  }
+}
+
+/** Arbitrary fixed first key of the two-key advisory lock; the second key is the schema's hash. */
+const ADVISORY_LOCK_NAMESPACE = 0x6b1e; // "backline"
+
+async function withPgMigrationLock<T>(target: Extract<DatabaseTarget, { provider: 'postgresql' }>, fn: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: target.connectionString });
+  client.on('error', () => {}); // a dropped connection surfaces through the query that fails
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new Error(`Cannot connect to PostgreSQL for migrations: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [ADVISORY_LOCK_NAMESPACE, `backline-migrate:${target.schema}`]);
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [target.schema]);
+    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
+    return await fn();
+  } finally {
+    // Ending the session releases the advisory lock even if the unlock query fails.
+    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [ADVISORY_LOCK_NAMESPACE, `backline-migrate:${target.schema}`]).catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}
