@@ -11,7 +11,7 @@
 // (stamp file in the output folder); pass --force to regenerate anyway.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,7 @@ function run(target) {
   if (!force && existsSync(path.join(outDir, 'client.ts')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp) {
     return Promise.resolve({ target, skipped: true, ms: 0 });
   }
+  rmSync(stampFile, { force: true }); // a failed or interrupted run must not look up to date
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [prismaCli, 'generate', '--schema', schemaFile], {

@@ -15,6 +15,7 @@ import { applyMigrations } from '../../src/persistence/migrate.js';
 import { createPrisma } from '../../src/persistence/prisma.js';
 import { RequestQueries } from '../../src/persistence/request-queries.js';
 import { RequestRepository } from '../../src/persistence/request-repository.js';
+import { SqlClient } from '../../src/persistence/sql-client.js';
 import { percentile, Recorder, runWorkers } from '../lib/stats.js';
 
 const { values: args } = parseArgs({ options: { lifecycles: { type: 'string', default: '10000' }, rows: { type: 'string', default: '100000' }, only: { type: 'string' } } });
@@ -58,7 +59,8 @@ async function lifecycles(provider: 'sqlite' | 'postgresql') {
   const { url, drop } = await databaseUrl(provider);
   await applyMigrations(url);
   const db = createPrisma(url);
-  const deps: CoreDeps = { store: new RequestRepository(db.prisma), org: () => org, clock: { now: () => new Date() }, newId: randomUUID };
+  const sql = await SqlClient.open(url);
+  const deps: CoreDeps = { store: new RequestRepository(db.prisma, sql), org: () => org, clock: { now: () => new Date() }, newId: randomUUID };
   const rec = new Recorder();
   const lifecycle = async () => {
     const { requestId } = await rec.time('submit', () => submitRequest(deps, { requesterId: rep, type: 'price-request', unitId: unit, values }));
@@ -76,6 +78,7 @@ async function lifecycles(provider: 'sqlite' | 'postgresql') {
   console.log(`  ${(LIFECYCLES / (wall / 1000)).toFixed(0)} lifecycles/s, wall ${(wall / 1000).toFixed(1)} s`);
   console.table(rec.summary(wall).filter((s) => s.count > 200).map((s) => ({ ...s, count: s.count - 200 })));
   await queries(provider, db.prisma, url);
+  await sql.close();
   await db.close();
   await drop();
 }

@@ -10,6 +10,7 @@ import { syncPeople } from '../persistence/people-sync.js';
 import { createPrisma } from '../persistence/prisma.js';
 import { RequestQueries } from '../persistence/request-queries.js';
 import { RequestRepository } from '../persistence/request-repository.js';
+import { SqlClient } from '../persistence/sql-client.js';
 import type { PlatformAdapter } from './adapter.js';
 import { createMetrics } from './metrics.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
@@ -34,7 +35,8 @@ export async function createBackline(opts: AppOptions) {
   const db = createPrisma(env.DATABASE_URL);
   await syncPeople(db.prisma, orgHolder.current);
   const metrics = createMetrics();
-  const store = new RequestRepository(db.prisma);
+  const sql = await SqlClient.open(env.DATABASE_URL);
+  const store = new RequestRepository(db.prisma, sql);
   const queries = new RequestQueries(db.prisma);
   const deps: CoreDeps = { store, org: () => orgHolder.current, clock: opts.clock ?? systemClock, newId: randomUUID };
   const http = createHttpApp({
@@ -52,6 +54,9 @@ export async function createBackline(opts: AppOptions) {
   const ctx = { env, log, services, http, metrics };
   if (env.slackEnabled) adapters.push(await (await import('../adapters/slack/index.js')).createSlackAdapter(ctx));
   if (env.feishuEnabled) adapters.push(await (await import('../adapters/feishu/index.js')).createFeishuAdapter(ctx));
+  // The web console: sandbox (pick a person), dashboard and config check, after the platform routes.
+  const web = await import('../adapters/web/index.js');
+  web.mountConsole({ ...ctx, sandbox: web.sandboxEnabled(env), prisma: db.prisma, provider: db.provider, configFile });
 
   let server: Server | undefined;
   let stopSignals: (() => void) | undefined;
@@ -72,6 +77,7 @@ export async function createBackline(opts: AppOptions) {
       await outbox.stop();
       for (const a of adapters) await a.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await sql.close();
       await db.close();
     },
   };

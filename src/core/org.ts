@@ -122,7 +122,19 @@ export class Org {
     return (personId && this.people.get(personId)?.timezone) || this.data.organization.timezone;
   }
 
+  private readonly calendars = new Map<string, BusinessCalendar>();
+
   calendar(personId?: string): BusinessCalendar {
+    const key = personId ?? '';
+    let cal = this.calendars.get(key);
+    if (!cal) {
+      cal = this.buildCalendar(personId);
+      this.calendars.set(key, cal);
+    }
+    return cal;
+  }
+
+  private buildCalendar(personId?: string): BusinessCalendar {
     const p = personId ? this.people.get(personId) : undefined;
     const hours = p?.businessHours ?? this.data.organization.businessHours;
     return {

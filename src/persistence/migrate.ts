@@ -81,7 +81,18 @@ export function loadSchemaEngineWasm(): Promise<SchemaEngineModule> {
     const require = createRequire(import.meta.url);
     const wasmFile = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
     const module = await WebAssembly.compile(readFileSync(wasmFile));
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
+    const imports: Record<string, unknown> = { ...bg };
+    // The engine arms timers it never clears (e.g. a 10 s timeout around its own PostgreSQL
+    // advisory lock), which would keep a short-lived process (CLI, script) alive for 10 s after
+    // it is done. Unref them: they still fire while anything else keeps the process running.
+    for (const name of Object.keys(imports).filter((k) => k.startsWith('__wbg_setTimeout_'))) {
+      imports[name] = (callback: () => void, ms: number) => {
+        const timer = setTimeout(callback, ms >>> 0);
+        timer.unref();
+        return timer;
+      };
+    }
+    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': imports as WebAssembly.ModuleImports });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
@@ -189,6 +200,8 @@ export function readMigrationsList(provider: Provider): MigrationList {
   return { baseDir, lockfile: { path: 'migration_lock.toml', content: lockContent }, shadowDbInitScript: '', migrationDirectories };
 }
 
+const sqliteQueue = new Map<string, Promise<void>>();
+
 const noFilters = { externalTables: [] as string[], externalEnums: [] as string[] };
 
 // ---------------------------------------------------------------------------------------------
@@ -208,8 +221,16 @@ export async function applyMigrations(databaseUrl: string): Promise<{ applied: s
   }
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.file), { recursive: true });
-    const factory = new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
-    return runApply(factory, migrationsList);
+    // better-sqlite3 waits for a lock synchronously, so two migrators in one process would block
+    // each other's thread: chain them. Other processes wait through the busy timeout.
+    const previous = sqliteQueue.get(target.file) ?? Promise.resolve();
+    const run = previous.then(() => runApply(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }), migrationsList));
+    const settled = run.then(() => undefined, () => undefined);
+    sqliteQueue.set(target.file, settled);
+    void settled.then(() => {
+      if (sqliteQueue.get(target.file) === settled) sqliteQueue.delete(target.file);
+    });
+    return run;
   }
   return withPgMigrationLock(target, () => runApply(new PrismaPg(pgPoolConfig(target), { schema: target.schema }), migrationsList));
 }
@@ -229,7 +250,8 @@ async function runApply(factory: SqlMigrationAwareDriverAdapterFactory, migratio
 }
 
 /** Arbitrary fixed first key of the two-key advisory lock; the second key is the schema's hash. */
-const ADVISORY_LOCK_NAMESPACE = 0x6b1e; // "backline"
+const ADVISORY_LOCK_NAMESPACE = 0x6b1e; // arbitrary, identifies Backline in pg_locks
+const LOCK_WAIT_MS = 5 * 60_000;
 
 async function withPgMigrationLock<T>(target: Extract<DatabaseTarget, { provider: 'postgresql' }>, fn: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: target.connectionString });
@@ -241,7 +263,18 @@ async function withPgMigrationLock<T>(target: Extract<DatabaseTarget, { provider
     throw new Error(`Cannot connect to PostgreSQL for migrations: ${(error as Error).message}`, { cause: error });
   }
   try {
-    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [ADVISORY_LOCK_NAMESPACE, `backline-migrate:${target.schema}`]);
+    // Wait for a concurrent migrator (another replica starting) rather than race it; give up
+    // after LOCK_WAIT so a stuck holder does not hang every start forever.
+    await client.query(`SET lock_timeout = ${LOCK_WAIT_MS}`);
+    try {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [ADVISORY_LOCK_NAMESPACE, `backline-migrate:${target.schema}`]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '55P03') {
+        throw new Error(`Timed out after ${LOCK_WAIT_MS / 1000} s waiting for another process to finish migrating schema "${target.schema}"`, { cause: error });
+      }
+      throw error;
+    }
+    await client.query('SET lock_timeout = 0');
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [target.schema]);
     if (exists.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
     return await fn();

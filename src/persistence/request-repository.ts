@@ -1,11 +1,10 @@
 import type { RequestState, StepState, TaskState, Transition } from '../core/domain/types.js';
 import type { PrismaClient } from './prisma.js';
+import { insertMany, isUniqueViolation, toDate, toJson, type Row, type Sql, type SqlClient, type Statement } from './sql-client.js';
 
 // Persists what the pure domain decided. A Transition is written in one transaction: the
 // request row only if its version is still the one we read (optimistic concurrency), then its
 // steps, tasks, audit entries, outbox rows and the action's idempotency key.
-
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 export class VersionConflict extends Error {
   constructor() {
@@ -21,42 +20,6 @@ export class DuplicateKey extends Error {
   }
 }
 
-const include = { steps: true, tasks: true } as const;
-
-type Row = Awaited<ReturnType<PrismaClient['request']['findUnique']>> & { steps: unknown[]; tasks: unknown[] };
-
-export function toState(row: NonNullable<Row>): RequestState {
-  const r = row as unknown as RequestState & { fields: unknown; watchers: unknown };
-  return {
-    ...(row as unknown as RequestState),
-    fields: (r.fields ?? {}) as RequestState['fields'],
-    watchers: (r.watchers ?? []) as string[],
-    steps: (row.steps as StepState[]).map((s) => ({ ...s })).sort((a, b) => a.seq - b.seq),
-    tasks: (row.tasks as TaskState[]).map((t) => ({ ...t })),
-  };
-}
-
-const requestData = (s: RequestState) => ({
-  typeId: s.typeId, unitId: s.unitId, customer: s.customer, title: s.title, requesterId: s.requesterId,
-  status: s.status, resumeStage: s.resumeStage ?? null, fields: s.fields as object, version: s.version,
-  coordinatorId: s.coordinatorId ?? null, assigneeId: s.assigneeId ?? null, rating: s.rating ?? null,
-  ratingNote: s.ratingNote ?? null, watchers: s.watchers, lastNudgeAt: s.lastNudgeAt ?? null,
-  scheduledAt: s.scheduledAt ?? null, updatedAt: s.updatedAt, closedAt: s.closedAt ?? null,
-});
-
-const stepData = (requestId: number, s: StepState) => ({
-  id: s.id, requestId, seq: s.seq, defId: s.defId, label: s.label as object, mode: s.mode, status: s.status,
-  onDisagree: (s.onDisagree ?? undefined) as object | undefined, decidedAt: s.decidedAt ?? null,
-});
-
-const taskData = (requestId: number, t: TaskState) => ({
-  id: t.id, requestId, stepId: t.stepId ?? null, kind: t.kind, personId: t.personId, status: t.status,
-  decision: t.decision ?? null, comment: t.comment ?? null, decidedById: t.decidedById ?? null,
-  onBehalfOfId: t.onBehalfOfId ?? null, createdAt: t.createdAt, dueAt: t.dueAt ?? null, decidedAt: t.decidedAt ?? null,
-  nextRemindAt: t.nextRemindAt ?? null, remindCount: t.remindCount ?? 0, escalatedAt: t.escalatedAt ?? null,
-  snoozedUntil: t.snoozedUntil ?? null,
-});
-
 const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 function stepChanged(a: StepState, b: StepState) {
@@ -65,22 +28,78 @@ function stepChanged(a: StepState, b: StepState) {
 
 function taskChanged(a: TaskState, b: TaskState) {
   return a.status !== b.status || a.personId !== b.personId || a.decision !== b.decision || a.comment !== b.comment
+    || a.decidedById !== b.decidedById || a.onBehalfOfId !== b.onBehalfOfId
     || !sameTime(a.dueAt, b.dueAt) || !sameTime(a.nextRemindAt, b.nextRemindAt) || !sameTime(a.decidedAt, b.decidedAt)
     || (a.remindCount ?? 0) !== (b.remindCount ?? 0) || !sameTime(a.snoozedUntil, b.snoozedUntil) || !sameTime(a.escalatedAt, b.escalatedAt);
 }
 
-export class RequestRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
-  async load(id: number, tx: Tx | PrismaClient = this.prisma): Promise<RequestState | null> {
-    const row = await tx.request.findUnique({ where: { id }, include });
-    return row ? toState(row as NonNullable<Row>) : null;
+const REQUEST_COLUMNS = ['typeId', 'unitId', 'customer', 'title', 'requesterId', 'status', 'resumeStage', 'fields', 'version', 'coordinatorId',
+  'assigneeId', 'rating', 'ratingNote', 'watchers', 'lastNudgeAt', 'scheduledAt', 'updatedAt', 'closedAt'];
+const requestValues = (s: RequestState) => [
+  s.typeId, s.unitId, s.customer, s.title, s.requesterId, s.status, s.resumeStage ?? null, json(s.fields), s.version, s.coordinatorId ?? null,
+  s.assigneeId ?? null, s.rating ?? null, s.ratingNote ?? null, json(s.watchers), s.lastNudgeAt ?? null, s.scheduledAt ?? null, s.updatedAt, s.closedAt ?? null,
+];
+
+const STEP_COLUMNS = ['id', 'requestId', 'seq', 'defId', 'label', 'mode', 'status', 'onDisagree', 'createdAt', 'decidedAt'];
+const TASK_MUTABLE = ['stepId', 'kind', 'personId', 'status', 'decision', 'comment', 'decidedById', 'onBehalfOfId', 'dueAt', 'decidedAt',
+  'nextRemindAt', 'remindCount', 'escalatedAt', 'snoozedUntil'];
+const taskMutable = (t: TaskState) => [
+  t.stepId ?? null, t.kind, t.personId, t.status, t.decision ?? null, t.comment ?? null, t.decidedById ?? null, t.onBehalfOfId ?? null,
+  t.dueAt ?? null, t.decidedAt ?? null, t.nextRemindAt ?? null, t.remindCount ?? 0, t.escalatedAt ?? null, t.snoozedUntil ?? null,
+];
+const DATE_FIELDS = ['createdAt', 'updatedAt', 'closedAt', 'lastNudgeAt', 'scheduledAt', 'decidedAt', 'dueAt', 'nextRemindAt', 'escalatedAt', 'snoozedUntil'];
+
+function decode<T>(row: Row): T {
+  const out: Row = { ...row };
+  for (const k of DATE_FIELDS) if (k in out) out[k] = toDate(out[k]);
+  return out as T;
+}
+
+export class RequestRepository {
+  constructor(private readonly prisma: PrismaClient, private readonly sql: SqlClient) {}
+
+  async load(id: number, q: Sql = this.sql): Promise<RequestState | null> {
+    if (this.sql.provider === 'postgresql') {
+      // One round trip: the request with its steps and tasks as JSON arrays.
+      const rows = await q.query(`SELECT r.*,
+        COALESCE((SELECT json_agg(s ORDER BY s."seq") FROM "ApprovalStep" s WHERE s."requestId" = r."id"), '[]') AS "_steps",
+        COALESCE((SELECT json_agg(t) FROM "Task" t WHERE t."requestId" = r."id"), '[]') AS "_tasks"
+        FROM "Request" r WHERE r."id" = ?`, [id]);
+      const row = rows[0];
+      if (!row) return null;
+      const { _steps, _tasks, ...request } = row;
+      return this.assemble(request, toJson(_steps) as Row[], toJson(_tasks) as Row[]);
+    }
+    const [rows, steps, tasks] = await Promise.all([
+      q.query('SELECT * FROM "Request" WHERE "id" = ?', [id]),
+      q.query('SELECT * FROM "ApprovalStep" WHERE "requestId" = ? ORDER BY "seq"', [id]),
+      q.query('SELECT * FROM "Task" WHERE "requestId" = ?', [id]),
+    ]);
+    const row = rows[0];
+    return row ? this.assemble(row, steps, tasks) : null;
+  }
+
+  private assemble(row: Row, steps: Row[], tasks: Row[]): RequestState {
+    const r = decode<RequestState & { fields: unknown; watchers: unknown }>(row);
+    return {
+      ...r,
+      id: Number(r.id),
+      fields: (toJson(r.fields) ?? {}) as RequestState['fields'],
+      watchers: (toJson(r.watchers) ?? []) as string[],
+      steps: steps.map((s) => {
+        const st = decode<StepState & { label: unknown; onDisagree: unknown }>(s);
+        return { ...st, label: toJson(st.label) as StepState['label'], onDisagree: (toJson(st.onDisagree) ?? null) as StepState['onDisagree'] };
+      }),
+      tasks: tasks.map((t) => decode<TaskState>(t)),
+    };
   }
 
   /** The stored result of an action already handled under this key, if any. */
   async seen(key: string): Promise<{ result: unknown } | null> {
-    const row = await this.prisma.processedKey.findUnique({ where: { key } });
-    return row ? { result: row.result } : null;
+    const rows = await this.sql.query('SELECT "result" FROM "ProcessedKey" WHERE "key" = ?', [key]);
+    return rows[0] ? { result: toJson(rows[0].result) } : null;
   }
 
   /**
@@ -88,66 +107,71 @@ export class RequestRepository {
    * Throws VersionConflict when someone else wrote first, DuplicateKey when the key was used.
    */
   async commit(previous: RequestState | null, tr: Transition, opts: { idempotencyKey?: string; result?: (id: number) => unknown } = {}): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const next = tr.next;
-      let id = next.id;
-      if (opts.idempotencyKey) {
-        const existing = await tx.processedKey.findUnique({ where: { key: opts.idempotencyKey } });
-        if (existing) throw new DuplicateKey(existing.result);
-      }
-      if (!previous) {
-        const created = await tx.request.create({ data: { ...requestData(next), createdAt: next.createdAt } });
-        id = created.id;
-        next.id = id;
-      } else {
-        const { count } = await tx.request.updateMany({ where: { id, version: previous.version }, data: requestData(next) });
-        if (count !== 1) throw new VersionConflict();
-      }
-      const prevSteps = new Map((previous?.steps ?? []).map((s) => [s.id, s]));
-      const newSteps = next.steps.filter((s) => !prevSteps.has(s.id));
-      if (newSteps.length > 0) await tx.approvalStep.createMany({ data: newSteps.map((s) => stepData(id, s)) });
-      for (const s of next.steps) {
-        const before = prevSteps.get(s.id);
-        if (before && stepChanged(before, s)) await tx.approvalStep.update({ where: { id: s.id }, data: { seq: s.seq, status: s.status, decidedAt: s.decidedAt ?? null } });
-      }
-      const prevTasks = new Map((previous?.tasks ?? []).map((t) => [t.id, t]));
-      const newTasks = next.tasks.filter((t) => !prevTasks.has(t.id));
-      if (newTasks.length > 0) await tx.task.createMany({ data: newTasks.map((t) => taskData(id, t)) });
-      for (const t of next.tasks) {
-        const before = prevTasks.get(t.id);
-        if (before && taskChanged(before, t)) {
-          const { id: taskId, requestId: _r, createdAt: _c, ...data } = taskData(id, t);
-          await tx.task.update({ where: { id: taskId }, data });
+    const next = tr.next;
+    const at = next.updatedAt;
+    try {
+      return await this.sql.transaction(async (tx) => {
+        let id = next.id;
+        if (!previous) {
+          const rows = await tx.query(
+            `INSERT INTO "Request" (${[...REQUEST_COLUMNS, 'createdAt'].map((c) => `"${c}"`).join(', ')}) VALUES (${[...REQUEST_COLUMNS, 'createdAt'].map(() => '?').join(', ')}) RETURNING "id"`,
+            [...requestValues(next), next.createdAt],
+          );
+          id = Number(rows[0]!.id);
         }
+        const writes: Array<Statement | null> = [];
+        // The version check leads the batch; if it matched no row the whole transaction rolls back.
+        if (previous) {
+          const set = REQUEST_COLUMNS.map((c) => `"${c}" = ?`).join(', ');
+          writes.push({ sql: `UPDATE "Request" SET ${set} WHERE "id" = ? AND "version" = ?`, args: [...requestValues(next), id, previous.version] });
+        }
+        // A retry of the same action fails here on the key's primary key.
+        if (opts.idempotencyKey) {
+          writes.push(insertMany('ProcessedKey', ['key', 'result', 'createdAt'], [[opts.idempotencyKey, json(opts.result?.(id) ?? { requestId: id }), at]]));
+        }
+        const prevSteps = new Map((previous?.steps ?? []).map((s) => [s.id, s]));
+        writes.push(insertMany('ApprovalStep', STEP_COLUMNS, next.steps.filter((s) => !prevSteps.has(s.id)).map((s) => [
+          s.id, id, s.seq, s.defId, json(s.label), s.mode, s.status, json(s.onDisagree ?? null), at, s.decidedAt ?? null,
+        ])));
+        for (const s of next.steps) {
+          const before = prevSteps.get(s.id);
+          if (before && stepChanged(before, s)) writes.push({ sql: 'UPDATE "ApprovalStep" SET "seq" = ?, "status" = ?, "decidedAt" = ? WHERE "id" = ?', args: [s.seq, s.status, s.decidedAt ?? null, s.id] });
+        }
+        const prevTasks = new Map((previous?.tasks ?? []).map((t) => [t.id, t]));
+        writes.push(insertMany('Task', ['id', 'requestId', 'createdAt', ...TASK_MUTABLE], next.tasks.filter((t) => !prevTasks.has(t.id)).map((t) => [t.id, id, t.createdAt, ...taskMutable(t)])));
+        for (const t of next.tasks) {
+          const before = prevTasks.get(t.id);
+          if (before && taskChanged(before, t)) {
+            writes.push({ sql: `UPDATE "Task" SET ${TASK_MUTABLE.map((c) => `"${c}" = ?`).join(', ')} WHERE "id" = ?`, args: [...taskMutable(t), t.id] });
+          }
+        }
+        writes.push(insertMany('AuditEntry', ['requestId', 'seq', 'actorId', 'onBehalfOfId', 'action', 'fromStatus', 'toStatus', 'detail', 'createdAt'],
+          tr.audit.map((a, i) => [id, next.version * 100 + i, a.actorId, a.onBehalfOfId ?? null, a.action, a.fromStatus ?? null, a.toStatus ?? null, json(a.detail), at])));
+        writes.push(insertMany('OutboxMessage', ['personId', 'kind', 'requestId', 'payload', 'status', 'attempts', 'nextAttemptAt', 'createdAt'],
+          tr.notify.map((n) => [n.personId, n.kind, id, json(n), 'pending', 0, at, at])));
+        writes.push(insertMany('Comment', ['id', 'requestId', 'authorId', 'body', 'createdAt'], tr.comments.map((c) => [c.id, id, c.authorId, c.body, at])));
+        writes.push(insertMany('Attachment', ['id', 'requestId', 'kind', 'purpose', 'value', 'name', 'addedById', 'createdAt'],
+          tr.attachments.map((a) => [a.id, id, a.kind, a.purpose, a.value, a.name ?? null, a.addedById, at])));
+        if (tr.assignment) {
+          writes.push({ sql: 'UPDATE "Assignment" SET "status" = ? WHERE "requestId" = ? AND "status" = ?', args: ['replaced', id, 'active'] });
+          writes.push(insertMany('Assignment', ['id', 'requestId', 'supporterId', 'assignedById', 'status', 'note', 'createdAt'],
+            [[tr.assignment.id, id, tr.assignment.supporterId, tr.assignment.assignedById, 'active', tr.assignment.note ?? null, at]]));
+        }
+        const touched = await tx.batch(writes.filter((w): w is Statement => w !== null));
+        if (previous && touched !== 1) throw new VersionConflict();
+        next.id = id;
+        return id;
+      });
+    } catch (e) {
+      if (opts.idempotencyKey && !(e instanceof VersionConflict)) {
+        const seen = await this.seen(opts.idempotencyKey);
+        if (seen) throw new DuplicateKey(seen.result);
       }
-      if (tr.audit.length > 0) {
-        await tx.auditEntry.createMany({
-          data: tr.audit.map((a, i) => ({
-            requestId: id, seq: next.version * 100 + i, actorId: a.actorId, onBehalfOfId: a.onBehalfOfId ?? null,
-            action: a.action, fromStatus: a.fromStatus ?? null, toStatus: a.toStatus ?? null, detail: a.detail as object, createdAt: next.updatedAt,
-          })),
-        });
-      }
-      if (tr.notify.length > 0) {
-        await tx.outboxMessage.createMany({
-          data: tr.notify.map((n) => ({ personId: n.personId, kind: n.kind, requestId: id, payload: n as object, nextAttemptAt: next.updatedAt, createdAt: next.updatedAt })),
-        });
-      }
-      if (tr.comments.length > 0) {
-        await tx.comment.createMany({ data: tr.comments.map((c) => ({ id: c.id, requestId: id, authorId: c.authorId, body: c.body, createdAt: next.updatedAt })) });
-      }
-      if (tr.attachments.length > 0) {
-        await tx.attachment.createMany({ data: tr.attachments.map((a) => ({ ...a, name: a.name ?? null, requestId: id, createdAt: next.updatedAt })) });
-      }
-      if (tr.assignment) {
-        await tx.assignment.updateMany({ where: { requestId: id, status: 'active' }, data: { status: 'replaced' } });
-        await tx.assignment.create({ data: { ...tr.assignment, note: tr.assignment.note ?? null, requestId: id, status: 'active', createdAt: next.updatedAt } });
-      }
-      if (opts.idempotencyKey) {
-        await tx.processedKey.create({ data: { key: opts.idempotencyKey, result: (opts.result?.(id) ?? { requestId: id }) as object } });
-      }
-      return id;
-    });
+      // On PostgreSQL the whole batch runs before its row count is read: a concurrent writer
+      // shows up as this version's audit entries already existing.
+      if (previous && isUniqueViolation(e)) throw new VersionConflict();
+      throw e;
+    }
   }
 
   async audit(requestId: number) {

@@ -70,6 +70,52 @@ describe.each(providers)('applyMigrations on %s', (provider) => {
   });
 });
 
+describe.each(providers)('concurrent applyMigrations on %s', (provider) => {
+  it('three concurrent calls in one process on one fresh database all succeed and apply once', async () => {
+    const url = await fresh(provider);
+    const results = await Promise.all([applyMigrations(url), applyMigrations(url), applyMigrations(url)]);
+    expect(results.flatMap((r) => r.applied)).toEqual(migrationNames(provider));
+    expect(await appliedRows(url)).toBe(migrationNames(provider).length);
+  });
+
+  it('two processes starting at once on one fresh database both succeed', async () => {
+    const url = await fresh(provider);
+    const results = await Promise.all([applyInChildProcess(url), applyInChildProcess(url)]);
+    expect(results.flatMap((r) => r.applied)).toEqual(migrationNames(provider));
+    expect(await appliedRows(url)).toBe(migrationNames(provider).length);
+  });
+});
+
+/** Rows in `_prisma_migrations`. */
+async function appliedRows(url: string): Promise<number> {
+  const db = createPrisma(url);
+  try {
+    const [row] = await db.prisma.$queryRawUnsafe<Array<{ n: unknown }>>('SELECT count(*) AS n FROM _prisma_migrations');
+    return Number(row?.n);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Runs applyMigrations(url) in a separate Node process, as a second replica starting would. */
+function applyInChildProcess(url: string): Promise<{ applied: string[] }> {
+  const require = createRequire(import.meta.url);
+  const tsxCli = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
+  const migrateModule = pathToFileURL(path.join(root, 'src/persistence/migrate.ts')).href;
+  const code = `import(${JSON.stringify(migrateModule)})
+    .then((m) => m.applyMigrations(process.env.DATABASE_URL))
+    .then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsxCli, '--eval', code], { cwd: root, env: { ...process.env, DATABASE_URL: url } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`exit ${status}: ${err}`))));
+  });
+}
+
 describe('applyMigrations on SQLite', () => {
   it('creates missing parent directories and releases the file for the app', async () => {
     const base = parseDatabaseUrl(await fresh('sqlite'));
@@ -115,36 +161,6 @@ describe('applyMigrations on PostgreSQL', () => {
     } finally {
       await db.close();
     }
-  });
-
-  it('two concurrent applyMigrations on one fresh schema both succeed, and apply once', async () => {
-    const url = await fresh('postgresql');
-    const results = await Promise.all([applyMigrations(url), applyMigrations(url), applyMigrations(url)]);
-    expect(results.flatMap((r) => r.applied)).toEqual(migrationNames('postgresql'));
-    const target = parseDatabaseUrl(url) as { schema: string };
-    const count = await withPostgres(async (c) => (await c.query(`SELECT count(*)::int AS n FROM "${target.schema}"._prisma_migrations`)).rows[0].n);
-    expect(count).toBe(migrationNames('postgresql').length);
-  });
-
-  it('two processes starting at once against one fresh schema both succeed', async () => {
-    const url = await fresh('postgresql');
-    const require = createRequire(import.meta.url);
-    const tsxCli = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
-    const migrateModule = pathToFileURL(path.join(root, 'src/persistence/migrate.ts')).href;
-    const code = `import(${JSON.stringify(migrateModule)})
-      .then((m) => m.applyMigrations(process.env.DATABASE_URL))
-      .then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
-    const run = () =>
-      new Promise<{ applied: string[] }>((resolve, reject) => {
-        const child = spawn(process.execPath, [tsxCli, '--eval', code], { cwd: root, env: { ...process.env, DATABASE_URL: url } });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        child.on('close', (status) => (status === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`exit ${status}: ${err}`))));
-      });
-    const results = await Promise.all([run(), run()]);
-    expect(results.flatMap((r) => r.applied)).toEqual(migrationNames('postgresql'));
   });
 
   it('says clearly when the server cannot be reached', async () => {

@@ -7,6 +7,7 @@ import { actOnRequest, assignRequest, confirmDelivery, decideRequest, deliverReq
 import { submitRequest } from '../../src/core/use-cases/submit-request.js';
 import { RequestQueries } from '../../src/persistence/request-queries.js';
 import { RequestRepository } from '../../src/persistence/request-repository.js';
+import { SqlClient } from '../../src/persistence/sql-client.js';
 import { freshDatabase, providers } from '../helpers/databases.js';
 
 // Twenty legal reviewers share one any-of step of an added type, so twenty people can race.
@@ -56,14 +57,17 @@ describe.each(providers)('storage on %s', (provider) => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let deps: CoreDeps;
   let repo: RequestRepository;
+  let sql: SqlClient;
   let now = new Date('2026-11-23T02:00:00Z');
 
   beforeAll(async () => {
     db = await freshDatabase(provider);
-    repo = new RequestRepository(db.prisma);
+    sql = await SqlClient.open(db.url);
+    repo = new RequestRepository(db.prisma, sql);
     deps = { store: repo, org: () => org, clock: { now: () => now }, newId: randomUUID };
   });
   afterAll(async () => {
+    await sql?.close();
     await db?.close();
   });
 

@@ -77,6 +77,21 @@ function fieldSchema(field: FieldDef, locale: Locale, timezone: string, org: Org
   return z.preprocess((v) => (empty(v) ? undefined : v), field.required ? schema : schema.optional()) as z.ZodType<FieldValue | undefined>;
 }
 
+// Building zod schemas costs far more than running them: keep them per org, type, language, zone.
+const compiled = new WeakMap<Org, Map<string, Map<string, z.ZodType<FieldValue | undefined>>>>();
+
+function schemasFor(type: RequestTypeDef, locale: Locale, timezone: string, org: Org) {
+  let byKey = compiled.get(org);
+  if (!byKey) compiled.set(org, (byKey = new Map()));
+  const key = `${type.id}|${locale}|${timezone}`;
+  let schemas = byKey.get(key);
+  if (!schemas) {
+    schemas = new Map(type.fields.map((f) => [f.id, fieldSchema(f, locale, timezone, org)]));
+    byKey.set(key, schemas);
+  }
+  return schemas;
+}
+
 export interface Submission {
   values: Record<string, FieldValue>;
 }
@@ -100,13 +115,14 @@ export function validateFields(
   for (const key of Object.keys(raw)) {
     if (!known.has(key) && key !== 'precondition') errors.push({ field: key, message: t(opts.locale, 'field.unknown', { field: key }) });
   }
+  const schemas = schemasFor(type, opts.locale, opts.timezone, opts.org);
   for (const field of type.fields) {
     const value = raw[field.id];
     if (field.required && empty(value)) {
       errors.push({ field: field.id, message: t(opts.locale, 'field.required') });
       continue;
     }
-    const result = fieldSchema(field, opts.locale, opts.timezone, opts.org).safeParse(value);
+    const result = schemas.get(field.id)!.safeParse(value);
     if (!result.success) errors.push({ field: field.id, message: result.error.issues[0]?.message ?? t(opts.locale, 'field.required') });
     else if (result.data !== undefined) values[field.id] = result.data;
   }

@@ -142,7 +142,7 @@ export function createRequest(input: NewRequest, ctx: DomainContext): Transition
 }
 
 /** Activate the next waiting step, or hand the request to the coordinator when the chain is done. */
-function advance(d: Draft, actorId: string) {
+function advance(d: Draft, actorId: string, quiet = false) {
   const s = d.state;
   for (;;) {
     const next = [...s.steps].sort((a, b) => a.seq - b.seq).find((st) => st.status === 'waiting' || st.status === 'active');
@@ -160,7 +160,7 @@ function advance(d: Draft, actorId: string) {
   const from = s.status;
   s.status = 'pending_assignment';
   for (const person of d.ctx.org.holders(d.type.coordinatorRole, s.unitId)) d.newTask('assign', person);
-  if (from !== 'pending_assignment' && s.steps.length > 0) d.log(actorId, 'approval_complete', from);
+  if (!quiet && from !== 'pending_assignment' && s.steps.length > 0) d.log(actorId, 'approval_complete', from);
 }
 
 /** Resolve who acts: the person themselves, or the delegate acting for them ("B for A"). */
@@ -316,7 +316,8 @@ export function applyAction(state: RequestState, actorId: string, action: Action
         }
       }
       s.resumeStage = null;
-      advance(d, actorId);
+      // One entry, info_requested -> wherever the answer leads (approval or the coordinator).
+      advance(d, actorId, true);
       d.log(actorId, 'resubmit', from, { answer: action.answer, changed: Object.keys(action.fields ?? {}) });
       for (const t of s.tasks.filter((x) => x.status === 'open' && x.createdAt === ctx.now)) d.notice(t.personId, 'notice.resubmitted', { by: name(actorId) });
       break;

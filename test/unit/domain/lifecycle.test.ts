@@ -388,6 +388,15 @@ describe('returning for more information', () => {
     expect(chain(s).map(([id]) => id)).toEqual(['market-manager', 'bu-leader', 'company-leader']);
   });
 
+  it('a resubmit that needs no more approval is one audit entry from info_requested to the coordinator', () => {
+    let s = approve(gift(10001).next, 'bl.east');
+    expect(openTasks(s)).toEqual(['boss']);
+    s = act(s, 'vp', { type: 'return', question: 'Why so expensive?' }).next;
+    const tr = act(s, 'rep.a', { type: 'resubmit', answer: 'Cheaper gifts', fields: { giftValue: 5000 } });
+    expect(tr.next.status).toBe('pending_assignment');
+    expect(tr.audit.map((a) => [a.action, a.fromStatus, a.toStatus])).toEqual([['resubmit', 'info_requested', 'pending_assignment']]);
+  });
+
   it('the resubmit audit records the status the request moves to', () => {
     // BUG: resubmit logs its audit entry before advance(), so its toStatus is info_requested while
     // the request is pending_approval again; no other entry records that change.
