@@ -13,6 +13,8 @@ async function main() {
     `Backline is running on http://localhost:${port}  (health: /healthz, /readyz, metrics: /metrics)`,
     `Org config: ${app.configFile} (${org.name}: ${org.allPeople().length} people, ${org.catalog.length} request types)`,
   ];
+  if (app.sandbox) lines.push(`Web console (sandbox: act as anyone in the org): http://localhost:${port}/`);
+  else lines.push(`Dashboard: http://localhost:${port}/ (sign in with BACKLINE_ADMIN_TOKEN)`);
   if (!env.slackEnabled) lines.push('Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README "Connect Slack").');
   if (!env.feishuEnabled) lines.push('Feishu is off: set FEISHU_APP_ID and FEISHU_APP_SECRET (see README "Connect Feishu").');
   console.log(lines.join('\n'));

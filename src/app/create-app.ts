@@ -11,6 +11,7 @@ import { createPrisma } from '../persistence/prisma.js';
 import { RequestQueries } from '../persistence/request-queries.js';
 import { RequestRepository } from '../persistence/request-repository.js';
 import { SqlClient } from '../persistence/sql-client.js';
+import { mountConsole, sandboxEnabled } from '../adapters/web/index.js';
 import type { PlatformAdapter } from './adapter.js';
 import { createMetrics } from './metrics.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
@@ -55,13 +56,13 @@ export async function createBackline(opts: AppOptions) {
   if (env.slackEnabled) adapters.push(await (await import('../adapters/slack/index.js')).createSlackAdapter(ctx));
   if (env.feishuEnabled) adapters.push(await (await import('../adapters/feishu/index.js')).createFeishuAdapter(ctx));
   // The web console: sandbox (pick a person), dashboard and config check, after the platform routes.
-  const web = await import('../adapters/web/index.js');
-  web.mountConsole({ ...ctx, sandbox: web.sandboxEnabled(env), prisma: db.prisma, provider: db.provider, configFile });
+  const sandbox = sandboxEnabled(env);
+  mountConsole({ ...ctx, sandbox, prisma: db.prisma, provider: db.provider, configFile });
 
   let server: Server | undefined;
   let stopSignals: (() => void) | undefined;
   return {
-    log, env, deps, db, queries, metrics, http, orgHolder, configFile, services, outbox, adapters,
+    log, env, deps, db, queries, metrics, http, orgHolder, configFile, services, outbox, adapters, sandbox,
     async start(port = env.PORT): Promise<number> {
       stopSignals = orgHolder.watchSignals();
       for (const a of adapters) await a.start();

@@ -73,9 +73,12 @@ export class RequestQueries {
       ...(filter.typeId ? { typeId: filter.typeId } : {}),
       ...(filter.unitId ? { unitId: filter.unitId } : {}),
       ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.personId ? { OR: [{ requesterId: filter.personId }, { assigneeId: filter.personId }, { coordinatorId: filter.personId }] } : {}),
       ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
-      ...(filter.search ? { OR: [{ title: { contains: filter.search } }, { customer: { contains: filter.search } }] } : {}),
+      // Person and search are each an OR; both must hold.
+      AND: [
+        ...(filter.personId ? [{ OR: [{ requesterId: filter.personId }, { assigneeId: filter.personId }, { coordinatorId: filter.personId }] }] : []),
+        ...(filter.search ? [{ OR: [{ title: { contains: filter.search } }, { customer: { contains: filter.search } }] }] : []),
+      ],
     };
     const [rows, total] = await Promise.all([
       this.prisma.request.findMany({ where, orderBy: { createdAt: 'desc' }, take: filter.limit ?? 50, skip: filter.offset ?? 0, select: summarySelect }),

@@ -148,7 +148,8 @@ export class RequestRepository {
         writes.push(insertMany('AuditEntry', ['requestId', 'seq', 'actorId', 'onBehalfOfId', 'action', 'fromStatus', 'toStatus', 'detail', 'createdAt'],
           tr.audit.map((a, i) => [id, next.version * 100 + i, a.actorId, a.onBehalfOfId ?? null, a.action, a.fromStatus ?? null, a.toStatus ?? null, json(a.detail), at])));
         writes.push(insertMany('OutboxMessage', ['personId', 'kind', 'requestId', 'payload', 'status', 'attempts', 'nextAttemptAt', 'createdAt'],
-          tr.notify.map((n) => [n.personId, n.kind, id, json(n), 'pending', 0, at, at])));
+          // A new request's notices were drafted before it had an id.
+          tr.notify.map((n) => [n.personId, n.kind, id, json(n.kind === 'notice' ? { ...n, params: { ...n.params, id } } : n), 'pending', 0, at, at])));
         writes.push(insertMany('Comment', ['id', 'requestId', 'authorId', 'body', 'createdAt'], tr.comments.map((c) => [c.id, id, c.authorId, c.body, at])));
         writes.push(insertMany('Attachment', ['id', 'requestId', 'kind', 'purpose', 'value', 'name', 'addedById', 'createdAt'],
           tr.attachments.map((a) => [a.id, id, a.kind, a.purpose, a.value, a.name ?? null, a.addedById, at])));

@@ -93,7 +93,8 @@ export function buildRequestCard(input: CardInput): RequestCard {
 
   const approvals = r.steps.filter((s) => s.status !== 'skipped').map((s) => {
     const people = r.tasks.filter((task) => task.stepId === s.id && task.status !== 'skipped' && task.status !== 'cancelled').map((task) => {
-      const mark = task.status === 'done' ? (task.decision === 'approve' ? '✓' : '✗') : '…';
+      // ✓ approved, ✗ rejected, … deciding now, · not reached yet
+      const mark = task.status === 'done' ? (task.decision === 'approve' ? '✓' : '✗') : task.status === 'open' ? '…' : '·';
       return `${mark} ${name(task.personId)}`;
     });
     const state = s.status === 'approved' ? '✓' : s.status === 'rejected' ? '✗' : s.status === 'disagreed' ? '≠' : s.status === 'active' ? '…' : '·';
