@@ -1,8 +1,10 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readEnv } from './config/env.js';
 import { OrgConfigError } from './config/load-org.js';
 import { createBackline } from './app/create-app.js';
 
 // Entry point: config, migrations, org, HTTP server; stops cleanly on SIGINT / SIGTERM.
+const PID_FILE = 'data/backline.pid';
 async function main() {
   const env = readEnv();
   const app = await createBackline({ env });
@@ -18,8 +20,12 @@ async function main() {
   if (!env.slackEnabled) lines.push('Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README "Connect Slack").');
   if (!env.feishuEnabled) lines.push('Feishu is off: set FEISHU_APP_ID and FEISHU_APP_SECRET (see README "Connect Feishu").');
   console.log(lines.join('\n'));
+  // `npx backline reload` finds the running server here and sends it SIGHUP.
+  mkdirSync('data', { recursive: true });
+  writeFileSync(PID_FILE, String(process.pid));
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'stopping');
+    rmSync(PID_FILE, { force: true });
     await app.stop();
     process.exit(0);
   };

@@ -31,7 +31,13 @@ async function main(argv: string[]) {
     }
     case 'reload': {
       const pidFile = 'data/backline.pid';
-      const pid = Number(readFileSync(pidFile, 'utf8'));
+      let pid: number;
+      try {
+        pid = Number(readFileSync(pidFile, 'utf8'));
+      } catch {
+        console.error(`no running server found (${pidFile} is missing): start it with npm start`);
+        return 1;
+      }
       process.kill(pid, 'SIGHUP');
       console.log(`sent SIGHUP to ${pid}; the server log says whether the new config was taken`);
       return 0;
