@@ -1,0 +1,426 @@
+import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { AdapterContext, PlatformAdapter } from '../../app/adapter.js';
+import type { Locale } from '../../core/catalog/types.js';
+import { isDomainError, type DomainError } from '../../core/errors.js';
+import { formatDateTime, normaliseLocale } from '../../core/i18n/i18n.js';
+import { t, type MessageKey } from '../../core/i18n/messages.js';
+import type { CardAction } from '../../core/views/model.js';
+import { SlackChannel } from './channel.js';
+import { ACTION, BLOCK, blockForField, CALLBACK, COMMAND, parseCardRef } from './ids.js';
+import { st } from './messages.js';
+import { actionBlockFor, immediateAction, readAction, readForm, type ViewState } from './parse.js';
+import { renderCard } from './render/card.js';
+import { renderHome, renderListMessage } from './render/home.js';
+import { renderActionModal, renderDetails, renderForm, renderPicker, renderSubmitted, type ActionMetadata, type FormMetadata, type Prefill } from './render/modals.js';
+import { option, readMetadata, type ModalView } from './render/text.js';
+
+// Slack: one Bolt App. HTTP mode mounts an ExpressReceiver on the app's one server at
+// POST /slack/events (commands, interactivity, events, options); Socket Mode when SLACK_APP_TOKEN
+// is set. Listeners ack first, then parse, call one Services method, and render.
+
+export const EVENTS_PATH = '/slack/events';
+
+export interface SlackAdapter extends PlatformAdapter {
+  app: App;
+  /** Resolves when every listener started so far has finished its work after the ack (tests). */
+  idle(): Promise<void>;
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  const line = (msgs: unknown[]) => msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  let level = LogLevel.INFO;
+  // Bolt and the Web API client log every request at debug: format only what pino will write.
+  const at = (lvl: 'debug' | 'info' | 'warn' | 'error') => (...m: unknown[]) => {
+    if (log.isLevelEnabled(lvl)) log[lvl](line(m));
+  };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/** https://docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload: a message's permalink without an API call. */
+const permalink = (domain: string | undefined, channel: string, ts: string) =>
+  domain ? `https://${domain}.slack.com/archives/${channel}/p${ts.replace('.', '')}` : undefined;
+
+interface ActionBody {
+  user: { id: string };
+  trigger_id?: string;
+  container?: { type: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
+  channel?: { id: string };
+  view?: { id: string; hash: string; type: string; private_metadata?: string; root_view_id?: string };
+}
+
+export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdapter> {
+  const { env, services } = ctx;
+  const log = ctx.log.child({ platform: 'slack' });
+  const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  const clientOptions = {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
+    // The outbox owns retries (with backoff, across restarts); the client must fail fast, 429 included.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  };
+  const receiver = socketMode ? undefined : new ExpressReceiver({
+    signingSecret: env.SLACK_SIGNING_SECRET!,
+    endpoints: EVENTS_PATH,
+    app: ctx.http,
+    logger: boltLogger(log),
+  });
+  const app = new App({
+    token: env.SLACK_BOT_TOKEN!,
+    clientOptions,
+    logger: boltLogger(log),
+    deferInitialization: true,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN! }),
+  });
+  const client = app.client;
+  const org = () => services.org;
+
+  // Slack's own locale for people whose org entry sets none, learned from users.info once.
+  const slackLocales = new Map<string, Locale>();
+  const localeNow = (slackUser: string): Locale => {
+    const person = org().personBySlack(slackUser);
+    return person?.locale ?? slackLocales.get(slackUser) ?? org().locale(person?.id);
+  };
+  const localeOf = async (slackUser: string): Promise<Locale> => {
+    const person = org().personBySlack(slackUser);
+    if (person?.locale || slackLocales.has(slackUser)) return localeNow(slackUser);
+    try {
+      const res = await client.users.info({ user: slackUser, include_locale: true });
+      const l = normaliseLocale((res.user as { locale?: string } | undefined)?.locale);
+      if (l) slackLocales.set(slackUser, l);
+    } catch (e) {
+      log.debug({ err: e }, 'users.info failed; using the org locale');
+    }
+    return localeNow(slackUser);
+  };
+  const localeOfPerson = (personId: string): Locale => {
+    const p = org().person(personId);
+    return p?.locale ?? (p?.slack ? slackLocales.get(p.slack) : undefined) ?? org().locale(personId);
+  };
+  const slackIdOf = (personId: string) => org().person(personId)?.slack;
+
+  const channel = new SlackChannel(client, services, localeOfPerson, log);
+
+  // The picker is the same for everyone in a language until the org config reloads: build it once.
+  const pickers = new WeakMap<object, Map<Locale, ModalView>>();
+  const pickerView = (personId: string, locale: Locale): ModalView => {
+    let byLocale = pickers.get(org());
+    if (!byLocale) pickers.set(org(), (byLocale = new Map()));
+    let view = byLocale.get(locale);
+    if (!view) byLocale.set(locale, (view = renderPicker(services.picker(personId, locale))));
+    return view;
+  };
+
+  /** A DomainError in the reader's language; "at" instants in their zone. */
+  const errorText = (e: DomainError, locale: Locale, personId?: string): string => {
+    const params = { ...e.params };
+    if (typeof params.at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(params.at)) params.at = formatDateTime(new Date(params.at), locale, org().timezone(personId));
+    if (typeof params.status === 'string') params.status = t(locale, `status.${params.status}` as MessageKey);
+    return t(locale, e.messageKey as MessageKey, params);
+  };
+  const fieldMessage = (message: string, locale: Locale, e: DomainError) =>
+    /^(error|field)\.[a-z_]+$/.test(message) ? t(locale, message as MessageKey, e.params) : message;
+
+  // Work after the ack is tracked so tests (and stop) can wait for it.
+  const inFlight = new Set<Promise<unknown>>();
+  app.use(async ({ next }) => {
+    const p = next();
+    inFlight.add(p);
+    try {
+      await p;
+    } finally {
+      inFlight.delete(p);
+    }
+  });
+
+  // Bolt does not deduplicate: a retried event (X-Slack-Retry-Num, same event_id) stops here.
+  // Events are acked by the receiver before middleware runs, so this costs the sender nothing.
+  app.use(async ({ body, next, context }) => {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !(await services.firstSeen(`slack:event:${eventId}`))) {
+      log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack event already handled');
+      return;
+    }
+    await next();
+  });
+
+  const notLinked = (user: string) => st(localeNow(user), 'not_linked', { user });
+
+  const ephemeral = async (body: ActionBody, text: string) => {
+    const channelId = body.container?.channel_id ?? body.channel?.id;
+    if (channelId) await client.chat.postEphemeral({ channel: channelId, user: body.user.id, text });
+  };
+
+  /** Opens a modal from a button: on top of the current modal when clicked inside one. */
+  const openModal = async (body: ActionBody, view: ModalView) => {
+    if (!body.trigger_id) return;
+    if (body.view?.type === 'modal') await client.views.push({ trigger_id: body.trigger_id, view });
+    else await client.views.open({ trigger_id: body.trigger_id, view });
+  };
+
+  // ── /support ───────────────────────────────────────────────────────────────
+  app.command(COMMAND, async ({ command, ack, respond }) => {
+    const user = command.user_id;
+    const person = org().personBySlack(user);
+    if (!person) return void (await ack({ response_type: 'ephemeral', text: notLinked(user) }));
+    const text = command.text.trim();
+    const word = text.toLowerCase();
+    if (word === 'help') {
+      const l = localeNow(user);
+      return void (await ack({ response_type: 'ephemeral', text: `*${t(l, 'help.title')}*\n${t(l, 'help.body')}` }));
+    }
+    if (text && word !== 'list' && !org().findType(text)) {
+      return void (await ack({ response_type: 'ephemeral', text: t(localeNow(user), 'error.unknown_type', { type: text }) }));
+    }
+    // The trigger_id lives 3 s: ack, then open the modal before anything slow.
+    await ack();
+    const locale = await localeOf(user);
+    if (word === 'list') {
+      await respond({ response_type: 'ephemeral', ...renderListMessage(await services.lists(person.id, locale)) });
+      return;
+    }
+    const form = text ? services.form(text, person.id, { locale }) : null;
+    const view = form ? renderForm(form, { slackIdOf }) : pickerView(person.id, locale);
+    await client.views.open({ trigger_id: command.trigger_id, view });
+  });
+
+  // ── "Request support from this message" ───────────────────────────────────
+  app.shortcut(CALLBACK.fromMessage, async ({ shortcut, ack, body }) => {
+    await ack();
+    const s = shortcut as unknown as { trigger_id: string; user: { id: string }; team?: { domain?: string }; channel: { id: string }; message: { text?: string; ts: string } };
+    const person = org().personBySlack(s.user.id);
+    if (!person) return void (await ephemeral({ user: s.user, channel: s.channel } as ActionBody, notLinked(s.user.id)));
+    const locale = await localeOf(s.user.id);
+    const link = permalink(s.team?.domain ?? (body as { team?: { domain?: string } }).team?.domain, s.channel.id, s.message.ts);
+    const prefill: Prefill = { text: s.message.text ?? '', ...(link ? { link } : {}) };
+    await client.views.open({ trigger_id: s.trigger_id, view: renderPicker(services.picker(person.id, locale), prefill) });
+  });
+
+  // ── picker → form ─────────────────────────────────────────────────────────
+  app.action(new RegExp(`^${ACTION.chooseType.replace('.', '\\.')}`), async ({ ack, body, action }) => {
+    await ack();
+    const b = body as unknown as ActionBody;
+    const person = org().personBySlack(b.user.id);
+    const typeId = (action as { value?: string }).value ?? '';
+    if (!person || !b.view) return;
+    const locale = await localeOf(b.user.id);
+    const form = services.form(typeId, person.id, { locale });
+    if (!form) return;
+    const meta = readMetadata<FormMetadata>(b.view.private_metadata);
+    await client.views.update({ view_id: b.view.id, hash: b.view.hash, view: renderForm(form, { slackIdOf, ...(meta.p ? { prefill: meta.p } : {}) }) });
+  });
+
+  // ── submit a request ──────────────────────────────────────────────────────
+  app.view(CALLBACK.form, async ({ ack, body, view }) => {
+    const user = body.user.id;
+    const person = org().personBySlack(user);
+    const meta = readMetadata<FormMetadata>(view.private_metadata);
+    const type = meta.t ? org().type(meta.t) : undefined;
+    const blocks = (view.blocks as Array<{ block_id?: string; type: string }>);
+    const firstInput = blocks.find((b) => b.type === 'input')?.block_id ?? BLOCK.precondition;
+    if (!person || !type) return void (await ack({ response_action: 'errors', errors: { [firstInput]: person ? t(localeNow(user), 'error.unknown_type', { type: meta.t ?? '' }) : notLinked(user) } }));
+    const locale = await localeOf(user);
+    const { values, unitId } = readForm(view.state.values as ViewState, type, org());
+    try {
+      // Validation and the insert are quick; errors must come back in this very response.
+      const res = await services.submit({ requesterId: person.id, type: type.id, ...(unitId ? { unitId } : {}), values, locale, idempotencyKey: `slack:submit:${view.id}` });
+      await ack({ response_action: 'update', view: renderSubmitted(locale, res.requestId) });
+    } catch (e) {
+      if (!isDomainError(e)) {
+        log.error({ err: e }, 'slack submit failed');
+        return void (await ack({ response_action: 'errors', errors: { [firstInput]: t(locale, 'error.internal') } }));
+      }
+      const present = new Set(blocks.map((b) => b.block_id));
+      const errors: Record<string, string> = {};
+      for (const fe of e.fieldErrors) {
+        const block = blockForField(fe.field);
+        errors[present.has(block) ? block : firstInput] ??= fieldMessage(fe.message, locale, e);
+      }
+      if (Object.keys(errors).length === 0) errors[e.code === 'no_route' ? BLOCK.unit : firstInput] = errorText(e, locale, person.id);
+      await ack({ response_action: 'errors', errors });
+    }
+  });
+
+  // ── card buttons ──────────────────────────────────────────────────────────
+  app.action(new RegExp(`^${ACTION.cardPrefix.replace('.', '\\.')}`), async ({ ack, body, action }) => {
+    await ack();
+    const b = body as unknown as ActionBody;
+    const a = action as { action_id: string; value?: string; action_ts: string };
+    const id = a.action_id.slice(ACTION.cardPrefix.length) as CardAction['id'];
+    const ref = parseCardRef(a.value);
+    const person = org().personBySlack(b.user.id);
+    if (!ref) return;
+    if (!person) return void (await ephemeral(b, notLinked(b.user.id)));
+    // A retried delivery of the same click (same user and action_ts) does nothing.
+    if (!(await services.firstSeen(`slack:action:${b.user.id}:${a.action_ts}`))) return;
+    const locale = await localeOf(b.user.id);
+    const card = await services.card(ref.requestId, person.id, locale);
+    if (!card) return void (await ephemeral(b, t(locale, 'error.not_found', { id: ref.requestId })));
+    const inModal = b.view?.type === 'modal';
+    const refreshHere = async (notice?: string) => {
+      const fresh = notice ? card : await services.card(ref.requestId, person.id, locale);
+      if (!fresh) return;
+      if (inModal && b.view) await client.views.update({ view_id: b.view.id, view: renderDetails(fresh, notice) });
+      else if (b.container?.type === 'message' && !b.container.is_ephemeral && b.container.channel_id && b.container.message_ts) {
+        await client.chat.update({ channel: b.container.channel_id, ts: b.container.message_ts, ...renderCard(fresh) });
+      }
+    };
+    if (id === 'details') return void (await openModal(b, renderDetails(card)));
+    // Buttons without input go straight to the domain, which knows who settled a stale step.
+    const now = immediateAction(id);
+    if (now) {
+      try {
+        await services.act(ref.requestId, person.id, now, `slack:act:${b.user.id}:${a.action_ts}`);
+        if (inModal) await refreshHere();
+      } catch (e) {
+        if (!isDomainError(e)) throw e;
+        const text = errorText(e, locale, person.id);
+        if (inModal) return void (await refreshHere(text));
+        await ephemeral(b, text);
+        await refreshHere();
+      }
+      return;
+    }
+    const available = card.actions.find((x) => x.id === id);
+    if (!available) {
+      // The card was behind: say what happened and bring this copy up to date.
+      const last = card.history[card.history.length - 1] ?? '';
+      const text = st(locale, 'stale', { last: last ? `${last}.` : '', status: card.status.label });
+      if (inModal) return void (await refreshHere(text));
+      await ephemeral(b, text);
+      await refreshHere();
+      return;
+    }
+    await openModal(b, renderActionModal(card, available));
+  });
+
+  // A link button still sends an interaction, which must be acked.
+  app.action(new RegExp(`^${ACTION.link.replace('.', '\\.')}`), async ({ ack }) => {
+    await ack();
+  });
+
+  // ── the input a button asked for (reason, question, rating, supporter …) ──
+  app.view(CALLBACK.action, async ({ ack, body, view }) => {
+    const user = body.user.id;
+    const person = org().personBySlack(user);
+    const meta = readMetadata<ActionMetadata>(view.private_metadata);
+    const blocks = (view.blocks as Array<{ block_id?: string; type: string }>);
+    const present = new Set(blocks.map((x) => x.block_id));
+    const firstInput = blocks.find((x) => x.type === 'input')?.block_id ?? BLOCK.text;
+    const locale = await localeOf(user);
+    const act = meta.a ? readAction(meta.a, view.state.values as ViewState, org()) : undefined;
+    if (!person || !act || typeof meta.r !== 'number') return void (await ack({ response_action: 'errors', errors: { [firstInput]: person ? t(locale, 'error.unknown_action') : notLinked(user) } }));
+    try {
+      await services.act(meta.r, person.id, act, `slack:view:${view.id}`);
+      await ack();
+    } catch (e) {
+      if (!isDomainError(e)) {
+        log.error({ err: e, requestId: meta.r }, 'slack action failed');
+        return void (await ack({ response_action: 'errors', errors: { [firstInput]: t(locale, 'error.internal') } }));
+      }
+      const errors: Record<string, string> = {};
+      for (const fe of e.fieldErrors) {
+        const block = actionBlockFor(fe.field);
+        errors[present.has(block) ? block : firstInput] ??= fieldMessage(fe.message, locale, e);
+      }
+      if (Object.keys(errors).length === 0) errors[firstInput] = errorText(e, locale, person.id);
+      await ack({ response_action: 'errors', errors });
+    }
+  });
+
+  // ── App Home and "Open" buttons ───────────────────────────────────────────
+  const publishHome = async (user: string) => {
+    const person = org().personBySlack(user);
+    if (!person) return;
+    const locale = await localeOf(user);
+    await client.views.publish({ user_id: user, view: renderHome(await services.lists(person.id, locale)) });
+  };
+
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    await publishHome(event.user);
+  });
+
+  app.action(new RegExp(`^${ACTION.homeOpen.replace('.', '\\.')}`), async ({ ack, body, action }) => {
+    await ack();
+    const b = body as unknown as ActionBody;
+    const person = org().personBySlack(b.user.id);
+    const requestId = Number((action as { value?: string }).value);
+    if (!person || !Number.isInteger(requestId)) return;
+    const locale = await localeOf(b.user.id);
+    const card = await services.card(requestId, person.id, locale);
+    if (!card) return void (await ephemeral(b, t(locale, 'error.not_found', { id: requestId })));
+    await openModal(b, renderDetails(card));
+  });
+
+  app.action(ACTION.homeNew, async ({ ack, body }) => {
+    await ack();
+    const b = body as unknown as ActionBody;
+    const person = org().personBySlack(b.user.id);
+    if (!person || !b.trigger_id) return;
+    await client.views.open({ trigger_id: b.trigger_id, view: pickerView(person.id, await localeOf(b.user.id)) });
+  });
+
+  // ── thread replies under a card are comments on the request ───────────────
+  app.event('message', async ({ event }) => {
+    const m = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; thread_ts?: string; ts: string; channel: string };
+    if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.thread_ts || !m.text?.trim()) return;
+    const ref = await services.requestForMessage('slack', m.thread_ts);
+    const person = org().personBySlack(m.user);
+    if (!ref || !person || ref.personId !== person.id) return;
+    try {
+      await services.act(ref.requestId, person.id, { type: 'comment', body: m.text }, `slack:msg:${m.channel}:${m.ts}`);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      await client.chat.postMessage({ channel: m.channel, thread_ts: m.thread_ts, text: errorText(e, await localeOf(m.user), person.id) });
+    }
+  });
+
+  // ── options for selects with more than 100 choices (external_select) ─────
+  app.options(ACTION.value, async ({ ack, body }) => {
+    const b = body as unknown as { block_id?: string; value?: string; view?: { private_metadata?: string }; user: { id: string } };
+    const meta = readMetadata<FormMetadata>(b.view?.private_metadata);
+    const field = meta.t ? org().type(meta.t)?.fields.find((f) => `${BLOCK.fieldPrefix}${f.id}` === b.block_id) : undefined;
+    const locale = localeNow(b.user.id);
+    const q = (b.value ?? '').trim().toLowerCase();
+    const options = (field?.options ?? [])
+      .map((o) => option(o.value, o.label[locale] || o.label.en))
+      .filter((o) => !q || o.text.text.toLowerCase().includes(q) || (o.value ?? '').toLowerCase().includes(q))
+      .slice(0, 100);
+    await ack({ options });
+  });
+
+  app.error(async (e) => {
+    log.error({ err: e }, 'slack listener failed');
+  });
+
+  const idle = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
+
+  return {
+    channel,
+    app,
+    idle,
+    async start() {
+      if (socketMode) await app.start();
+      else await app.init();
+      log.info({ mode: socketMode ? 'socket' : 'http', path: socketMode ? undefined : EVENTS_PATH }, 'slack adapter started');
+    },
+    async stop() {
+      if (socketMode) await app.stop();
+      await idle();
+    },
+  };
+}
+
