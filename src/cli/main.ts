@@ -84,8 +84,13 @@ async function main(argv: string[]) {
         console.error('create needs --as <person> --type <type> --json <file|->');
         return 2;
       }
-      const text = opts.json === '-' ? readFileSync(0, 'utf8') : readFileSync(opts.json, 'utf8');
-      const values = JSON.parse(text) as Record<string, unknown>;
+      let values: Record<string, unknown>;
+      try {
+        values = JSON.parse(opts.json === '-' ? readFileSync(0, 'utf8') : readFileSync(opts.json, 'utf8')) as Record<string, unknown>;
+      } catch (e) {
+        console.error(`--json ${opts.json}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        return 2;
+      }
       const { unit, watchers, ...fields } = values as { unit?: string; watchers?: string[] } & Record<string, unknown>;
       const { requestId } = await submitRequest(app.deps, { requesterId: opts.as, type: opts.type, unitId: unit, watchers, values: { precondition: true, ...fields } });
       console.log(`created #${requestId}`);

@@ -1,6 +1,6 @@
 import type { RequestState, StepState, TaskState, Transition } from '../core/domain/types.js';
 import type { PrismaClient } from './prisma.js';
-import { insertMany, isUniqueViolation, toDate, toJson, type Row, type Sql, type SqlClient, type Statement } from './sql-client.js';
+import { FromLeadId, insertMany, isUniqueViolation, LEAD_ID, toDate, toJson, type Row, type Sql, type SqlClient, type Statement } from './sql-client.js';
 
 // Persists what the pure domain decided. A Transition is written in one transaction: the
 // request row only if its version is still the one we read (optimistic concurrency), then its
@@ -49,6 +49,8 @@ const taskMutable = (t: TaskState) => [
   t.stepId ?? null, t.kind, t.personId, t.status, t.decision ?? null, t.comment ?? null, t.decidedById ?? null, t.onBehalfOfId ?? null,
   t.dueAt ?? null, t.decidedAt ?? null, t.nextRemindAt ?? null, t.remindCount ?? 0, t.escalatedAt ?? null, t.snoozedUntil ?? null,
 ];
+const REQUEST_UPDATE = `UPDATE "Request" SET ${REQUEST_COLUMNS.map((c) => `"${c}" = ?`).join(', ')} WHERE "id" = ? AND "version" = ?`;
+const TASK_UPDATE = `UPDATE "Task" SET ${TASK_MUTABLE.map((c) => `"${c}" = ?`).join(', ')} WHERE "id" = ?`;
 const DATE_FIELDS = ['createdAt', 'updatedAt', 'closedAt', 'lastNudgeAt', 'scheduledAt', 'decidedAt', 'dueAt', 'nextRemindAt', 'escalatedAt', 'snoozedUntil'];
 
 function decode<T>(row: Row): T {
@@ -109,67 +111,67 @@ export class RequestRepository {
   async commit(previous: RequestState | null, tr: Transition, opts: { idempotencyKey?: string; result?: (id: number) => unknown } = {}): Promise<number> {
     const next = tr.next;
     const at = next.updatedAt;
-    try {
-      return await this.sql.transaction(async (tx) => {
-        let id = next.id;
-        if (!previous) {
-          const rows = await tx.query(
-            `INSERT INTO "Request" (${[...REQUEST_COLUMNS, 'createdAt'].map((c) => `"${c}"`).join(', ')}) VALUES (${[...REQUEST_COLUMNS, 'createdAt'].map(() => '?').join(', ')}) RETURNING "id"`,
-            [...requestValues(next), next.createdAt],
-          );
-          id = Number(rows[0]!.id);
-        }
-        const writes: Array<Statement | null> = [];
-        // The version check leads the batch; if it matched no row the whole transaction rolls back.
-        if (previous) {
-          const set = REQUEST_COLUMNS.map((c) => `"${c}" = ?`).join(', ');
-          writes.push({ sql: `UPDATE "Request" SET ${set} WHERE "id" = ? AND "version" = ?`, args: [...requestValues(next), id, previous.version] });
-        }
-        // A retry of the same action fails here on the key's primary key.
-        if (opts.idempotencyKey) {
-          writes.push(insertMany('ProcessedKey', ['key', 'result', 'createdAt'], [[opts.idempotencyKey, json(opts.result?.(id) ?? { requestId: id }), at]]));
-        }
-        const prevSteps = new Map((previous?.steps ?? []).map((s) => [s.id, s]));
-        writes.push(insertMany('ApprovalStep', STEP_COLUMNS, next.steps.filter((s) => !prevSteps.has(s.id)).map((s) => [
-          s.id, id, s.seq, s.defId, json(s.label), s.mode, s.status, json(s.onDisagree ?? null), at, s.decidedAt ?? null,
-        ])));
-        for (const s of next.steps) {
-          const before = prevSteps.get(s.id);
-          if (before && stepChanged(before, s)) writes.push({ sql: 'UPDATE "ApprovalStep" SET "seq" = ?, "status" = ?, "decidedAt" = ? WHERE "id" = ?', args: [s.seq, s.status, s.decidedAt ?? null, s.id] });
-        }
-        const prevTasks = new Map((previous?.tasks ?? []).map((t) => [t.id, t]));
-        writes.push(insertMany('Task', ['id', 'requestId', 'createdAt', ...TASK_MUTABLE], next.tasks.filter((t) => !prevTasks.has(t.id)).map((t) => [t.id, id, t.createdAt, ...taskMutable(t)])));
-        for (const t of next.tasks) {
-          const before = prevTasks.get(t.id);
-          if (before && taskChanged(before, t)) {
-            writes.push({ sql: `UPDATE "Task" SET ${TASK_MUTABLE.map((c) => `"${c}" = ?`).join(', ')} WHERE "id" = ?`, args: [...taskMutable(t), t.id] });
-          }
-        }
-        writes.push(insertMany('AuditEntry', ['requestId', 'seq', 'actorId', 'onBehalfOfId', 'action', 'fromStatus', 'toStatus', 'detail', 'createdAt'],
-          tr.audit.map((a, i) => [id, next.version * 100 + i, a.actorId, a.onBehalfOfId ?? null, a.action, a.fromStatus ?? null, a.toStatus ?? null, json(a.detail), at])));
-        writes.push(insertMany('OutboxMessage', ['personId', 'kind', 'requestId', 'payload', 'status', 'attempts', 'nextAttemptAt', 'createdAt'],
-          // A new request's notices were drafted before it had an id.
-          tr.notify.map((n) => [n.personId, n.kind, id, json(n.kind === 'notice' ? { ...n, params: { ...n.params, id } } : n), 'pending', 0, at, at])));
-        writes.push(insertMany('Comment', ['id', 'requestId', 'authorId', 'body', 'createdAt'], tr.comments.map((c) => [c.id, id, c.authorId, c.body, at])));
-        writes.push(insertMany('Attachment', ['id', 'requestId', 'kind', 'purpose', 'value', 'name', 'addedById', 'createdAt'],
-          tr.attachments.map((a) => [a.id, id, a.kind, a.purpose, a.value, a.name ?? null, a.addedById, at])));
-        if (tr.assignment) {
-          writes.push({ sql: 'UPDATE "Assignment" SET "status" = ? WHERE "requestId" = ? AND "status" = ?', args: ['replaced', id, 'active'] });
-          writes.push(insertMany('Assignment', ['id', 'requestId', 'supporterId', 'assignedById', 'status', 'note', 'createdAt'],
-            [[tr.assignment.id, id, tr.assignment.supporterId, tr.assignment.assignedById, 'active', tr.assignment.note ?? null, at]]));
-        }
-        const touched = await tx.batch(writes.filter((w): w is Statement => w !== null));
-        if (previous && touched !== 1) throw new VersionConflict();
-        next.id = id;
-        return id;
+    // A new request's id: reserved up front where the database can (PostgreSQL: one sequence
+    // round trip), else (SQLite) returned by its INSERT, the lead of the same atomic write, and
+    // filled into later statements there (LEAD_ID, FromLeadId).
+    const reserved = previous ? next.id : await this.sql.reserveId('Request');
+    const ref: number | FromLeadId = reserved ?? LEAD_ID;
+    const withId = (f: (id: number) => unknown): unknown => (reserved !== null ? f(reserved) : new FromLeadId(f));
+    const writes: Array<Statement | null> = [];
+    if (!previous) {
+      const columns = [...(reserved !== null ? ['id'] : []), ...REQUEST_COLUMNS, 'createdAt'];
+      writes.push({
+        sql: `INSERT INTO "Request" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING "id"`,
+        args: [...(reserved !== null ? [reserved] : []), ...requestValues(next), next.createdAt],
       });
+    } else {
+      // The version check leads: if it matches no row nothing is written.
+      writes.push({ sql: REQUEST_UPDATE, args: [...requestValues(next), next.id, previous.version] });
+    }
+    // A retry of the same action fails here on the key's primary key.
+    if (opts.idempotencyKey) {
+      writes.push(insertMany('ProcessedKey', ['key', 'result', 'createdAt'], [[opts.idempotencyKey, withId((id) => json(opts.result?.(id) ?? { requestId: id })), at]]));
+    }
+    const prevSteps = new Map((previous?.steps ?? []).map((s) => [s.id, s]));
+    writes.push(insertMany('ApprovalStep', STEP_COLUMNS, next.steps.filter((s) => !prevSteps.has(s.id)).map((s) => [
+      s.id, ref, s.seq, s.defId, json(s.label), s.mode, s.status, json(s.onDisagree ?? null), at, s.decidedAt ?? null,
+    ])));
+    for (const s of next.steps) {
+      const before = prevSteps.get(s.id);
+      if (before && stepChanged(before, s)) writes.push({ sql: 'UPDATE "ApprovalStep" SET "seq" = ?, "status" = ?, "decidedAt" = ? WHERE "id" = ?', args: [s.seq, s.status, s.decidedAt ?? null, s.id] });
+    }
+    const prevTasks = new Map((previous?.tasks ?? []).map((t) => [t.id, t]));
+    writes.push(insertMany('Task', ['id', 'requestId', 'createdAt', ...TASK_MUTABLE], next.tasks.filter((t) => !prevTasks.has(t.id)).map((t) => [t.id, ref, t.createdAt, ...taskMutable(t)])));
+    for (const t of next.tasks) {
+      const before = prevTasks.get(t.id);
+      if (before && taskChanged(before, t)) writes.push({ sql: TASK_UPDATE, args: [...taskMutable(t), t.id] });
+    }
+    writes.push(insertMany('AuditEntry', ['requestId', 'seq', 'actorId', 'onBehalfOfId', 'action', 'fromStatus', 'toStatus', 'detail', 'createdAt'],
+      tr.audit.map((a, i) => [ref, next.version * 100 + i, a.actorId, a.onBehalfOfId ?? null, a.action, a.fromStatus ?? null, a.toStatus ?? null, json(a.detail), at])));
+    writes.push(insertMany('OutboxMessage', ['personId', 'kind', 'requestId', 'payload', 'status', 'attempts', 'nextAttemptAt', 'createdAt'],
+      // A new request's notices were drafted before it had an id.
+      tr.notify.map((n) => [n.personId, n.kind, ref, withId((id) => json(n.kind === 'notice' ? { ...n, params: { ...n.params, id } } : n)), 'pending', 0, at, at])));
+    writes.push(insertMany('Comment', ['id', 'requestId', 'authorId', 'body', 'createdAt'], tr.comments.map((c) => [c.id, ref, c.authorId, c.body, at])));
+    writes.push(insertMany('Attachment', ['id', 'requestId', 'kind', 'purpose', 'value', 'name', 'addedById', 'createdAt'],
+      tr.attachments.map((a) => [a.id, ref, a.kind, a.purpose, a.value, a.name ?? null, a.addedById, at])));
+    if (tr.assignment) {
+      writes.push({ sql: 'UPDATE "Assignment" SET "status" = ? WHERE "requestId" = ? AND "status" = ?', args: ['replaced', ref, 'active'] });
+      writes.push(insertMany('Assignment', ['id', 'requestId', 'supporterId', 'assignedById', 'status', 'note', 'createdAt'],
+        [[tr.assignment.id, ref, tr.assignment.supporterId, tr.assignment.assignedById, 'active', tr.assignment.note ?? null, at]]));
+    }
+    try {
+      const lead = await this.sql.writeAtomic(writes.filter((w): w is Statement => w !== null));
+      if (lead === null) throw new VersionConflict();
+      const id = previous ? next.id : lead;
+      next.id = id;
+      return id;
     } catch (e) {
       if (opts.idempotencyKey && !(e instanceof VersionConflict)) {
         const seen = await this.seen(opts.idempotencyKey);
         if (seen) throw new DuplicateKey(seen.result);
       }
-      // On PostgreSQL the whole batch runs before its row count is read: a concurrent writer
-      // shows up as this version's audit entries already existing.
+      // On PostgreSQL a concurrent writer can also show up as this version's audit entries
+      // already existing.
       if (previous && isUniqueViolation(e)) throw new VersionConflict();
       throw e;
     }
