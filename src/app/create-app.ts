@@ -16,6 +16,7 @@ import type { PlatformAdapter } from './adapter.js';
 import { createMetrics } from './metrics.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
 import { createHttpApp } from './server.js';
+import { Scheduler } from '../scheduling/scheduler.js';
 import { Services } from './services.js';
 
 export interface AppOptions {
@@ -52,21 +53,27 @@ export async function createBackline(opts: AppOptions) {
     workerId: `${process.pid}-${randomUUID().slice(0, 8)}`,
   });
   const services = new Services(deps, db.prisma, store, queries, outbox, orgHolder.current.data.organization.publicUrl);
-  const ctx = { env, log, services, http, metrics };
+  // Reminders, appointment reminders and digests; adapters call scheduler.snooze / digestFor.
+  const scheduler = new Scheduler({
+    sql, repo: store, org: deps.org, clock: deps.clock, log: log.child({ component: 'scheduler' }),
+    workerId: `${process.pid}-${randomUUID().slice(0, 8)}`, baseUrl: orgHolder.current.data.organization.publicUrl, onEnqueued: () => outbox.kick(),
+  });
+  const ctx = { env, log, services, http, metrics, scheduler };
   if (env.slackEnabled) adapters.push(await (await import('../adapters/slack/index.js')).createSlackAdapter(ctx));
   if (env.feishuEnabled) adapters.push(await (await import('../adapters/feishu/index.js')).createFeishuAdapter(ctx));
   // The web console: sandbox (pick a person), dashboard and config check, after the platform routes.
   const sandbox = sandboxEnabled(env);
-  mountConsole({ ...ctx, sandbox, prisma: db.prisma, provider: db.provider, configFile });
+  mountConsole({ ...ctx, sandbox, prisma: db.prisma, provider: db.provider, configFile, digest: (personId, now) => scheduler.digestFor(personId, now) });
 
   let server: Server | undefined;
   let stopSignals: (() => void) | undefined;
   return {
-    log, env, deps, db, queries, metrics, http, orgHolder, configFile, services, outbox, adapters, sandbox,
+    log, env, deps, db, queries, metrics, http, orgHolder, configFile, services, outbox, scheduler, adapters, sandbox,
     async start(port = env.PORT): Promise<number> {
       stopSignals = orgHolder.watchSignals();
       for (const a of adapters) await a.start();
       outbox.start();
+      scheduler.start();
       await new Promise<void>((resolve) => {
         server = http.listen(port, () => resolve());
       });
@@ -75,6 +82,7 @@ export async function createBackline(opts: AppOptions) {
     },
     async stop(): Promise<void> {
       stopSignals?.();
+      await scheduler.stop();
       await outbox.stop();
       for (const a of adapters) await a.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
