@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import type { Channel } from '../core/ports.js';
+import type { Scheduler } from '../scheduling/scheduler.js';
 import type { Metrics } from './metrics.js';
 import type { Services } from './services.js';
 
@@ -13,6 +14,8 @@ export interface AdapterContext {
   /** The app's one HTTP server: adapters mount their routes here. */
   http: Express;
   metrics: Metrics;
+  /** `/support snooze`, the reminder's snooze button and `/support digest`. */
+  scheduler: Pick<Scheduler, 'snooze' | 'digestFor'>;
 }
 
 /** A platform adapter: receives events (HTTP or socket), and is a Channel for the outbox. */

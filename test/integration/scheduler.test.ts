@@ -5,6 +5,7 @@ import { firstScheduled } from '../../src/core/catalog/validate.js';
 import { createRequest, type Action } from '../../src/core/domain/lifecycle.js';
 import type { CoreDeps } from '../../src/core/ports.js';
 import type { MessageView } from '../../src/core/views/model.js';
+import { buildRequestCard } from '../../src/core/views/request-card.js';
 import { actOnRequest } from '../../src/core/use-cases/act-on-request.js';
 import { RequestRepository } from '../../src/persistence/request-repository.js';
 import { SqlClient } from '../../src/persistence/sql-client.js';
@@ -84,6 +85,9 @@ describe.each(providers)('scheduler on %s', (provider) => {
     expect(audit.map((e) => [e.requestId, (e.detail as { person: string }).person]).sort()).toEqual([[a, 'boss.sh'], [b, 'boss.sh']]);
     const cards = await db.prisma.outboxMessage.findMany({ where: { kind: 'card', createdAt: sh('2026-11-23T16:00') } });
     expect(new Set(cards.map((c) => `${c.requestId}:${c.personId}`))).toEqual(new Set([`${a}:rep.sh`, `${a}:pm.sh`, `${b}:rep.sh`, `${b}:pm.sh`]));
+    // The refreshed card says who was told, next to the step that waits.
+    const card = buildRequestCard({ request: (await repo.load(a))!, viewerId: 'rep.sh', org, now, audit: await repo.audit(a), locale: 'en' });
+    expect(card.waitingOn).toMatch(/PM SH · .* · Escalated to Boss SH/);
     // The request moved on a version, so a user action computed before the escalation reloads.
     expect((await repo.load(a))!.version).toBe(2);
     await act(a, 'pm.sh', { type: 'assign', supporterId: 'pe.sh' }, sh('2026-11-23T16:05'));

@@ -27,6 +27,8 @@ export const callbackValue = z.discriminatedUnion('k', [
   z.object({ k: z.literal('open'), r: id }),
   /** "New request" on the list card. */
   z.object({ k: z.literal('new') }),
+  /** A reminder's snooze button: no reminders for h hours. */
+  z.object({ k: z.literal('snooze'), h: z.coerce.number() }),
 ]);
 
 export type CallbackValue = z.infer<typeof callbackValue>;
@@ -52,4 +54,4 @@ export const NAME = {
 export const fieldName = (fieldId: string) => `${NAME.fieldPrefix}${fieldId}`;
 
 /** Bot menu event_keys (manifests/feishu.md tells admins to configure these). */
-export const MENU = { newRequest: 'new_request', myRequests: 'my_requests', help: 'help' } as const;
+export const MENU = { newRequest: 'new_request', myRequests: 'my_requests', digest: 'my_digest', help: 'help' } as const;

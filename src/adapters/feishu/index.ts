@@ -1,6 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { AdapterContext, PlatformAdapter } from '../../app/adapter.js';
+import { noDigestReply, parseSupportCommand, snoozeReply, snoozeUsage } from '../../app/commands.js';
 import type { Locale } from '../../core/catalog/types.js';
 import { isDomainError, type DomainError } from '../../core/errors.js';
 import { formatDateTime } from '../../core/i18n/i18n.js';
@@ -11,7 +12,7 @@ import { fm } from './messages.js';
 import { actionInputFor, cardActionEvent, immediateAction, menuEvent, messageEvent, messageText, readAction, readForm, type CardActionEvent } from './parse.js';
 import type { Card } from './render/kit.js';
 import { renderCard, type ActionFormState } from './render/request-card.js';
-import { renderForm, renderList, renderPicker, renderSubmitted, textContent, type People } from './render/views.js';
+import { renderForm, renderList, renderMessageView, renderPicker, renderSubmitted, textContent, type People } from './render/views.js';
 import { EVENTS_PATH, mountWebhook } from './webhook.js';
 
 // Feishu / Lark: one lark.Client for the OpenAPI, one EventDispatcher for events and card
@@ -145,10 +146,19 @@ export async function createFeishuAdapter(ctx: AdapterContext): Promise<FeishuAd
   async function command(openId: string, personId: string, text: string): Promise<void> {
     const l = localeOf(personId);
     const words = text.replace(/^\/?(support|支持)\b/i, '').trim();
-    const word = words.toLowerCase();
-    if (word === 'help' || word === '帮助') return void (await sendText(openId, helpText(l)));
-    if (word === 'list' || word === '列表' || word === '我的申请') return void (await sendCard(openId, renderList(await services.lists(personId, l))));
-    if (!words) return void (await sendCard(openId, renderPicker(services.picker(personId, l))));
+    const cmd = parseSupportCommand(words);
+    switch (cmd.kind) {
+      case 'help': return void (await sendText(openId, helpText(l)));
+      case 'list': return void (await sendCard(openId, renderList(await services.lists(personId, l))));
+      case 'picker': return void (await sendCard(openId, renderPicker(services.picker(personId, l))));
+      case 'snooze-usage': return void (await sendText(openId, snoozeUsage(l)));
+      case 'snooze': return void (await sendText(openId, snoozeReply(await ctx.scheduler.snooze(personId, cmd.hours), l, org().timezone(personId))));
+      case 'digest': {
+        const view = await ctx.scheduler.digestFor(personId);
+        return void (await (view ? sendCard(openId, renderMessageView(view)) : sendText(openId, noDigestReply(l))));
+      }
+      case 'type': break;
+    }
     const form = services.form(words, personId, { locale: l });
     if (form) return void (await sendCard(openId, renderForm(form, people, personId)));
     const isCommand = /^\/?(support|支持)\b/i.test(text);
@@ -192,7 +202,7 @@ export async function createFeishuAdapter(ctx: AdapterContext): Promise<FeishuAd
     const person = org().personByFeishu(openId);
     if (!person) return void later('not linked', () => sendText(openId, fm('zh-CN', 'not_linked', { user: openId })));
     const key = parsed.data.event_key;
-    const words = key === MENU.newRequest ? '' : key === MENU.myRequests ? 'list' : key === MENU.help ? 'help' : key;
+    const words = key === MENU.newRequest ? '' : key === MENU.myRequests ? 'list' : key === MENU.digest ? 'digest' : key === MENU.help ? 'help' : key;
     later('menu', () => command(openId, person.id, `/support ${words}`.trim()));
   }
 
@@ -227,6 +237,10 @@ export async function createFeishuAdapter(ctx: AdapterContext): Promise<FeishuAd
     switch (v.k) {
       case 'new':
         return answer(renderPicker(services.picker(personId, l)));
+      case 'snooze': {
+        const result = await ctx.scheduler.snooze(personId, v.h);
+        return answer(undefined, { type: 'success', content: snoozeReply(result, l, org().timezone(personId)) });
+      }
       case 'pick': {
         const form = services.form(v.t, personId, { locale: l });
         return form ? answer(renderForm(form, people, personId)) : fail(t(l, 'error.unknown_type', { type: v.t }));

@@ -18,6 +18,8 @@ export const ACTION = {
   homeOpen: 'home.open',
   homeNew: 'home.new',
   link: 'link.open',
+  /** The snooze button of a reminder: `reminder.snooze:<n>`, value = hours. */
+  snooze: 'reminder.snooze',
   /** Card buttons: `card.<CardAction id>`. */
   cardPrefix: 'card.',
   /** The single action id inside every input block; the block id says which field it is. */

@@ -1,6 +1,7 @@
 import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AdapterContext, PlatformAdapter } from '../../app/adapter.js';
+import { noDigestReply, parseSupportCommand, snoozeReply, snoozeUsage } from '../../app/commands.js';
 import type { Locale } from '../../core/catalog/types.js';
 import { isDomainError, type DomainError } from '../../core/errors.js';
 import { formatDateTime, normaliseLocale } from '../../core/i18n/i18n.js';
@@ -10,7 +11,7 @@ import { SlackChannel } from './channel.js';
 import { ACTION, BLOCK, blockForField, CALLBACK, COMMAND, parseCardRef } from './ids.js';
 import { st } from './messages.js';
 import { actionBlockFor, immediateAction, readAction, readForm, type ViewState } from './parse.js';
-import { renderCard } from './render/card.js';
+import { renderCard, renderMessageView } from './render/card.js';
 import { renderHome, renderListMessage } from './render/home.js';
 import { renderActionModal, renderDetails, renderForm, renderPicker, renderSubmitted, type ActionMetadata, type FormMetadata, type Prefill } from './render/modals.js';
 import { option, readMetadata, type ModalView } from './render/text.js';
@@ -173,23 +174,33 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     const user = command.user_id;
     const person = org().personBySlack(user);
     if (!person) return void (await ack({ response_type: 'ephemeral', text: notLinked(user) }));
-    const text = command.text.trim();
-    const word = text.toLowerCase();
-    if (word === 'help') {
+    const cmd = parseSupportCommand(command.text);
+    const ephemeralNow = (text: string) => ack({ response_type: 'ephemeral', text });
+    if (cmd.kind === 'help') {
       const l = localeNow(user);
-      return void (await ack({ response_type: 'ephemeral', text: `*${t(l, 'help.title')}*\n${t(l, 'help.body')}` }));
+      return void (await ephemeralNow(`*${t(l, 'help.title')}*\n${t(l, 'help.body')}`));
     }
-    if (text && word !== 'list' && !org().findType(text)) {
-      return void (await ack({ response_type: 'ephemeral', text: t(localeNow(user), 'error.unknown_type', { type: text }) }));
+    if (cmd.kind === 'snooze-usage') return void (await ephemeralNow(snoozeUsage(localeNow(user))));
+    if (cmd.kind === 'snooze') {
+      const result = await ctx.scheduler.snooze(person.id, cmd.hours);
+      return void (await ephemeralNow(snoozeReply(result, localeNow(user), org().timezone(person.id))));
+    }
+    if (cmd.kind === 'type' && !org().findType(cmd.text)) {
+      return void (await ephemeralNow(t(localeNow(user), 'error.unknown_type', { type: cmd.text })));
     }
     // The trigger_id lives 3 s: ack, then open the modal before anything slow.
     await ack();
     const locale = await localeOf(user);
-    if (word === 'list') {
+    if (cmd.kind === 'list') {
       await respond({ response_type: 'ephemeral', ...renderListMessage(await services.lists(person.id, locale)) });
       return;
     }
-    const form = text ? services.form(text, person.id, { locale }) : null;
+    if (cmd.kind === 'digest') {
+      const view = await ctx.scheduler.digestFor(person.id);
+      await respond(view ? { response_type: 'ephemeral', ...renderMessageView(view) } : { response_type: 'ephemeral', text: noDigestReply(locale) });
+      return;
+    }
+    const form = cmd.kind === 'type' ? services.form(cmd.text, person.id, { locale }) : null;
     const view = form ? renderForm(form, { slackIdOf }) : pickerView(person.id, locale);
     await client.views.open({ trigger_id: command.trigger_id, view });
   });
@@ -361,6 +372,16 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     const card = await services.card(requestId, person.id, locale);
     if (!card) return void (await ephemeral(b, t(locale, 'error.not_found', { id: requestId })));
     await openModal(b, renderDetails(card));
+  });
+
+  // A reminder's snooze button: no reminders for that many hours; the answer says until when.
+  app.action(new RegExp(`^${ACTION.snooze.replace('.', '\\.')}`), async ({ ack, body, action }) => {
+    await ack();
+    const b = body as unknown as ActionBody;
+    const person = org().personBySlack(b.user.id);
+    if (!person) return void (await ephemeral(b, notLinked(b.user.id)));
+    const result = await ctx.scheduler.snooze(person.id, Number((action as { value?: string }).value));
+    await ephemeral(b, snoozeReply(result, await localeOf(b.user.id), org().timezone(person.id)));
   });
 
   app.action(ACTION.homeNew, async ({ ack, body }) => {

@@ -102,9 +102,17 @@ export function buildRequestCard(input: CardInput): RequestCard {
   });
 
   const open = r.tasks.filter((task) => task.status === 'open');
+  // The scheduler's escalations name their target in the audit; the waiting line says who was told.
+  const escalatedTo = new Map<string, string>();
+  for (const a of input.audit ?? []) {
+    const d = a.detail as { task?: unknown; person?: unknown } | null | undefined;
+    if (a.action === 'escalate' && typeof d?.task === 'string' && typeof d.person === 'string') escalatedTo.set(d.task, d.person);
+  }
   const waitingOn = open.length === 0 ? null : open.map((task) => {
     const late = task.dueAt && task.dueAt < now ? ` (${t(locale, 'card.overdue')})` : '';
-    return `${name(task.personId)} · ${t(locale, `task.${task.kind}` as MessageKey)} · ${formatAge(now.getTime() - task.createdAt.getTime(), locale)}${late}`;
+    const target = task.escalatedAt ? escalatedTo.get(task.id) : undefined;
+    const escalated = target ? ` · ${t(locale, 'card.escalated', { person: name(target) })}` : '';
+    return `${name(task.personId)} · ${t(locale, `task.${task.kind}` as MessageKey)} · ${formatAge(now.getTime() - task.createdAt.getTime(), locale)}${late}${escalated}`;
   }).join('\n');
   const mine = open.find((task) => task.personId === viewerId || org.delegateOf(task.personId, now) === viewerId);
   const yourTurn = mine ? t(locale, 'card.your_turn', { task: t(locale, `task.${mine.kind}` as MessageKey) }) : null;

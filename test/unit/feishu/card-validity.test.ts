@@ -14,6 +14,8 @@ import { sampleValues } from '../slack/samples.js';
 // nested, submit buttons only inside forms, at most 200 components and 30 KB.
 
 const CONTAINERS = new Set(['form', 'column_set', 'column', 'collapsible_panel', 'interactive_container']);
+// Card JSON 2.0 components this bot may use (1.0-only ones such as `note` and `action` are errors in 2.0).
+const DISPLAY = new Set(['markdown', 'hr', 'div', 'img', 'chart', 'button']);
 const INPUTS = new Set(['input', 'date_picker', 'picker_datetime', 'picker_time', 'select_static', 'multi_select_static', 'select_person', 'multi_select_person', 'checker']);
 
 export function validateCard(card: Json): string[] {
@@ -32,6 +34,11 @@ export function validateCard(card: Json): string[] {
       if (!/^[A-Za-z][A-Za-z0-9_]{0,19}$/.test(id)) problems.push(`${path}: bad element_id ${id}`);
       if (ids.has(id)) problems.push(`${path}: duplicate element_id ${id}`);
       ids.add(id);
+    }
+    if (!DISPLAY.has(tag) && !CONTAINERS.has(tag) && !INPUTS.has(tag)) problems.push(`${path}: ${tag} is not a card JSON 2.0 component`);
+    if (tag === 'chart') {
+      const spec = el.chart_spec as Json | undefined;
+      if (!spec || typeof spec.type !== 'string' || !Array.isArray((spec.data as Json | undefined)?.values)) problems.push(`${path}: chart without a VChart spec (type, data.values)`);
     }
     if (tag === 'form') {
       if (inForm || depth > 0) problems.push(`${path}: form not at the root`);
@@ -92,7 +99,7 @@ describe('Feishu cards are valid card JSON 2.0 within Feishu\'s limits', () => {
       const items = Array.from({ length: 10 }, (_, i) => ({ requestId: i + 1, title: `#${i + 1} 价格申请 · ${'x'.repeat(150)}`, status: '待审批', age: '3天', detail: '审批' }));
       const list = renderList({ locale, sections: (['queue', 'mine', 'unit'] as const).map((id) => ({ id, title: id, empty: '-', items })) });
       expect(validateCard(list as unknown as Json)).toEqual([]);
-      const view = renderMessageView({ locale, title: 'Digest', summary: 's', sections: Array.from({ length: 30 }, () => ({ title: 't', lines: Array.from({ length: 40 }, () => ({ text: 'x'.repeat(120) })) })), actions: [{ id: 'open', label: 'Open', requestId: 1 }, { id: 'dashboard', label: 'Dashboard', url: 'https://x.example.com' }], chart: { title: 'c', kind: 'bar', series: [{ label: 'a', value: 3 }] } });
+      const view = renderMessageView({ locale, title: 'Digest', summary: 's', sections: Array.from({ length: 30 }, () => ({ title: 't', lines: Array.from({ length: 40 }, () => ({ text: 'x'.repeat(120) })) })), actions: [{ id: 'open', label: 'Open', requestId: 1 }, { id: 'snooze', label: 'Snooze 4 h', hours: 4 }, { id: 'dashboard', label: 'Dashboard', url: 'https://x.example.com' }], chart: { title: 'c', kind: 'bar', series: Array.from({ length: 40 }, (_, i) => ({ label: `type ${'x'.repeat(i * 3)}`, value: i })) } });
       expect(validateCard(view as unknown as Json)).toEqual([]);
     });
 
@@ -118,5 +125,7 @@ describe('Feishu cards are valid card JSON 2.0 within Feishu\'s limits', () => {
   it('catches what it claims to catch', () => {
     const bad = { schema: '2.0', body: { elements: [{ tag: 'form', name: 'a', elements: [{ tag: 'form', name: 'b', elements: [] }, { tag: 'input', name: 'x' }, { tag: 'input', name: 'x' }] }, { tag: 'markdown', element_id: '1bad', content: '' }] } };
     expect(validateCard(bad).join('\n')).toMatch(/form not at the root[\s\S]*duplicate name x[\s\S]*bad element_id/);
+    const old = { schema: '2.0', body: { elements: [{ tag: 'note', elements: [] }, { tag: 'chart', chart_spec: { type: 'bar' } }] } };
+    expect(validateCard(old).join('\n')).toMatch(/note is not a card JSON 2.0 component[\s\S]*chart without a VChart spec/);
   });
 });

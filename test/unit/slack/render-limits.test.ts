@@ -124,7 +124,7 @@ describe('Slack Block Kit limits', () => {
       const digest: MessageView = {
         locale, title: 'Daily digest '.repeat(20), summary: 's'.repeat(4000),
         sections: Array.from({ length: 30 }, (_, i) => ({ title: `Section ${i}`, lines: Array.from({ length: 60 }, (__, j) => ({ text: `#${j} ${'line '.repeat(30)}`, requestId: j })) })),
-        actions: Array.from({ length: 40 }, (_, i) => ({ id: i % 2 ? 'open' as const : 'dashboard' as const, label: 'Open '.repeat(30), requestId: i + 1, url: 'https://backline.example.com/dashboard' })),
+        actions: Array.from({ length: 40 }, (_, i) => ({ id: (['open', 'dashboard', 'snooze'] as const)[i % 3]!, label: 'Open '.repeat(30), requestId: i + 1, hours: 4, url: 'https://backline.example.com/dashboard' })),
         chart: { title: 'Requests per type', kind: 'bar', series: Array.from({ length: 13 }, (_, i) => ({ label: `type ${i}`, value: i })) },
       };
       expect(checkMessage(renderMessageView(digest))).toEqual([]);

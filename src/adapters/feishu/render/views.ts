@@ -174,14 +174,19 @@ export function renderMessageView(view: MessageView): Card {
   });
   if (dropped > 0) elements.push(md(esc(fm(l, 'message.more', { n: dropped })), 'more'));
   if (view.chart) {
-    const max = Math.max(1, ...view.chart.series.map((x) => x.value));
-    const rows = view.chart.series.slice(0, 30).map((x) => `${esc(clip(x.label, 40))} ${'█'.repeat(Math.round((x.value / max) * 20))} ${x.value}`);
-    elements.push(md(`**${esc(view.chart.title)}**\n${rows.join('\n')}`, 'chart'));
+    // A card chart (VChart spec, card JSON 2.0 `chart`): horizontal bars read well on a phone.
+    const values = view.chart.series.slice(0, 30).map((x) => ({ label: clip(x.label, 40), value: x.value }));
+    elements.push(md(`**${esc(view.chart.title)}**`, 'chart_title'));
+    elements.push({
+      tag: 'chart', element_id: 'chart', aspect_ratio: values.length > 6 ? '1:1' : '16:9', color_theme: 'brand',
+      chart_spec: { type: 'bar', direction: 'horizontal', data: { values }, xField: 'value', yField: 'label', label: { visible: true } },
+    });
   }
   const buttons = view.actions.slice(0, 10).flatMap((a, i): Element[] => {
     if (a.id === 'open' && a.requestId) return [button(a.label, { k: 'open', r: a.requestId } satisfies CallbackValue, { id: `b_open_${i}` })];
     if (a.id === 'dashboard' && a.url) return [button(a.label, {}, { url: a.url, id: `b_dash_${i}` })];
-    return []; // snooze: not offered on Feishu yet
+    if (a.id === 'snooze' && a.hours) return [button(a.label, { k: 'snooze', h: a.hours } satisfies CallbackValue, { id: `b_snooze_${i}` })];
+    return [];
   });
   if (buttons.length > 0) elements.push(buttonRow(buttons, 'actions'));
   return card({ title: view.title, summary: view.summary ?? view.title, elements });

@@ -99,7 +99,8 @@ export function renderMessageView(view: MessageView): { text: string; blocks: Kn
   const buttons = view.actions.flatMap((a, i): Array<Record<string, unknown>> => {
     if (a.id === 'open' && a.requestId) return [{ type: 'button', action_id: `${ACTION.homeOpen}:${a.requestId}:${i}`, value: String(a.requestId), text: plain(a.label, LIMITS.buttonText) }];
     if (a.id === 'dashboard' && a.url) return [{ type: 'button', action_id: `${ACTION.link}:${i}`, url: a.url, text: plain(a.label, LIMITS.buttonText) }];
-    return []; // snooze has no Slack handler yet
+    if (a.id === 'snooze' && a.hours) return [{ type: 'button', action_id: `${ACTION.snooze}:${i}`, value: String(a.hours), text: plain(a.label, LIMITS.buttonText) }];
+    return [];
   });
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'actions', elements: buttons.slice(0, LIMITS.actionsElements) as never[] });
   return { text: clip(view.summary ? `${view.title}: ${view.summary}` : view.title, 3000), blocks };
