@@ -38,7 +38,11 @@ export class DashboardQueries {
     if (f.personId) and.push({ OR: [{ requesterId: f.personId }, { assigneeId: f.personId }, { coordinatorId: f.personId }] });
     if (f.from) and.push({ createdAt: { gte: f.from } });
     if (f.to) and.push({ createdAt: { lt: f.to } });
-    if (f.search) and.push({ OR: [{ title: { contains: f.search } }, { customer: { contains: f.search } }] });
+    if (f.search) {
+      // Case-insensitive on both: SQLite's LIKE already is (ASCII); PostgreSQL needs ILIKE.
+      const contains = this.provider === 'postgresql' ? { contains: f.search, mode: 'insensitive' as const } : { contains: f.search };
+      and.push({ OR: [{ title: contains }, { customer: contains }] });
+    }
     return and.length > 0 ? { AND: and } : {};
   }
 
@@ -48,11 +52,16 @@ export class DashboardQueries {
     if (f.unitId) parts.push(Prisma.sql`"unitId" = ${f.unitId}`);
     if (f.status) parts.push(Prisma.sql`"status" = ${f.status}`);
     if (f.personId) parts.push(Prisma.sql`("requesterId" = ${f.personId} OR "assigneeId" = ${f.personId} OR "coordinatorId" = ${f.personId})`);
-    // Compare as the column is stored: ISO text on SQLite, timestamps on PostgreSQL.
-    const at = (d: Date) => (this.provider === 'sqlite' ? d.toISOString() : d);
+    // Compare as the column is stored: on SQLite ISO text with "+00:00" (as Prisma's adapter
+    // writes it; "Z" would sort after it), on PostgreSQL timestamps.
+    const at = (d: Date) => (this.provider === 'sqlite' ? d.toISOString().replace('Z', '+00:00') : d);
     if (f.from) parts.push(Prisma.sql`"createdAt" >= ${at(f.from)}`);
     if (f.to) parts.push(Prisma.sql`"createdAt" < ${at(f.to)}`);
-    if (f.search) parts.push(Prisma.sql`("title" LIKE ${`%${f.search}%`} OR "customer" LIKE ${`%${f.search}%`})`);
+    if (f.search) {
+      const pattern = `%${f.search.replace(/[\\%_]/g, '\\$&')}%`;
+      const like = this.provider === 'postgresql' ? Prisma.sql`ILIKE` : Prisma.sql`LIKE`;
+      parts.push(Prisma.sql`("title" ${like} ${pattern} ESCAPE '\\' OR "customer" ${like} ${pattern} ESCAPE '\\')`);
+    }
     return Prisma.join(parts, ' AND ');
   }
 
