@@ -95,12 +95,7 @@ export class Services {
 
   /** First time this platform event / action is seen? Persisted, so a redelivery after a restart is caught. */
   async firstSeen(key: string): Promise<boolean> {
-    try {
-      await this.prisma.processedKey.create({ data: { key } });
-      return true;
-    } catch {
-      return false;
-    }
+    return this.repo.markFirstSeen(key, this.deps.clock.now());
   }
 
   async messageRef(requestId: number, personId: string, platform: string) {

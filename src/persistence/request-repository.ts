@@ -62,6 +62,12 @@ function decode<T>(row: Row): T {
 export class RequestRepository {
   constructor(private readonly prisma: PrismaClient, private readonly sql: SqlClient) {}
 
+  /** Records `key` (a platform event or action id); true only the first time, across restarts. */
+  async markFirstSeen(key: string, at: Date): Promise<boolean> {
+    const n = await this.sql.execute('INSERT INTO "ProcessedKey" ("key", "createdAt") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING', [key, at]);
+    return n === 1;
+  }
+
   async load(id: number, q: Sql = this.sql): Promise<RequestState | null> {
     if (this.sql.provider === 'postgresql') {
       // One round trip: the request with its steps and tasks as JSON arrays.

@@ -45,9 +45,10 @@ export class FakeSlackApi {
     return `http://127.0.0.1:${this.port}/response/${id}`;
   }
 
-  async start(): Promise<this> {
+  /** keepAliveMs: idle keep-alive; at 1 s (tests) undici's 2 s threshold makes clients reconnect for every call. */
+  async start(opts: { keepAliveMs?: number } = {}): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
+    this.server.keepAliveTimeout = opts.keepAliveMs ?? 1000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
     this.port = (this.server.address() as AddressInfo).port;
     return this;

@@ -72,8 +72,8 @@ export function mountWebhook(http: Express, opts: WebhookOptions): void {
     // Setting the request URL in the console sends a challenge: echo it.
     if (plain.type === 'url_verification') return void res.json({ challenge: plain.challenge });
     try {
-      // The signature is checked above on the raw bytes; the SDK still decrypts, parses and routes.
-      const data = Object.assign(Object.create({ headers: req.headers }) as object, body);
+      // The signature is checked above on the raw bytes and the body decrypted once; the SDK parses and routes.
+      const data = Object.assign(Object.create({ headers: req.headers }) as object, plain);
       const value: unknown = await dispatcher.invoke(data, { needCheck: false });
       res.json(value && typeof value === 'object' ? value : {});
     } catch (e) {

@@ -8,6 +8,7 @@ import { formatDateTime, normaliseLocale } from '../../core/i18n/i18n.js';
 import { t, type MessageKey } from '../../core/i18n/messages.js';
 import type { CardAction } from '../../core/views/model.js';
 import { SlackChannel } from './channel.js';
+import { keepAliveFetch } from './http-fetch.js';
 import { ACTION, BLOCK, blockForField, CALLBACK, COMMAND, parseCardRef } from './ids.js';
 import { st } from './messages.js';
 import { actionBlockFor, immediateAction, readAction, readForm, type ViewState } from './parse.js';
@@ -69,6 +70,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     // The outbox owns retries (with backoff, across restarts); the client must fail fast, 429 included.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    fetch: keepAliveFetch(),
   };
   const receiver = socketMode ? undefined : new ExpressReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET!,
@@ -81,6 +83,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     clientOptions,
     logger: boltLogger(log),
     deferInitialization: true,
+    convoStore: false, // conversation state is ours (the database), not Bolt's in-memory store
     ...(receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN! }),
   });
   const client = app.client;
@@ -112,13 +115,14 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
 
   const channel = new SlackChannel(client, services, localeOfPerson, log);
 
-  // The picker is the same for everyone in a language until the org config reloads: build it once.
+  // The picker is the same for everyone in a language until the org config reloads: build it
+  // once, and keep it serialised so WebClient does not walk and re-stringify it on every call.
   const pickers = new WeakMap<object, Map<Locale, ModalView>>();
   const pickerView = (personId: string, locale: Locale): ModalView => {
     let byLocale = pickers.get(org());
     if (!byLocale) pickers.set(org(), (byLocale = new Map()));
     let view = byLocale.get(locale);
-    if (!view) byLocale.set(locale, (view = renderPicker(services.picker(personId, locale))));
+    if (!view) byLocale.set(locale, (view = JSON.stringify(renderPicker(services.picker(personId, locale))) as unknown as ModalView));
     return view;
   };
 

@@ -1,0 +1,24 @@
+// The child's side of forkTarget (bench/lib/http-bench.ts). Kept apart from the client so a
+// server under test does not load the client's undici (which would replace its fetch dispatcher).
+
+/** Reports `url` to the parent and answers its settle / ask / cpu / stop calls. */
+export function serveTarget(url: string, handlers: { settle?: () => Promise<void>; ask?: (what: string) => unknown; stop: () => Promise<void> }): void {
+  process.on('message', (m: { op: string; arg?: string; id: number }) => {
+    void (async () => {
+      try {
+        let result: unknown;
+        if (m.op === 'settle') await handlers.settle?.();
+        else if (m.op === 'cpu') result = process.cpuUsage();
+        else if (m.op === 'ask') result = await handlers.ask?.(m.arg ?? '');
+        else if (m.op === 'stop') await handlers.stop();
+        process.send!({ id: m.id, result });
+        // Exit (not just disconnect) so --cpu-prof writes its profile.
+        if (m.op === 'stop') process.disconnect();
+      } catch (e) {
+        process.send!({ id: m.id, error: (e as Error).stack ?? String(e) });
+      }
+    })();
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send!({ ready: url });
+}
