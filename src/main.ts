@@ -2,12 +2,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readEnv } from './config/env.js';
 import { OrgConfigError } from './config/load-org.js';
 import { createBackline } from './app/create-app.js';
+import { applyMigrationsInWorker } from './persistence/migrate-worker.js';
 
 // Entry point: config, migrations, org, HTTP server; stops cleanly on SIGINT / SIGTERM.
 const PID_FILE = 'data/backline.pid';
 async function main() {
   const env = readEnv();
-  const app = await createBackline({ env });
+  const app = await createBackline({ env, migrate: applyMigrationsInWorker });
   const port = await app.start();
   const org = app.orgHolder.current;
   app.log.info({ port, config: app.configFile, people: org.allPeople().length, types: org.catalog.length }, 'Backline is running');

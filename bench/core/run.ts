@@ -131,7 +131,9 @@ async function queries(provider: string, prisma: ReturnType<typeof createPrisma>
 
 async function idleMemory() {
   const dir = mkdtempSync(join(tmpdir(), 'backline-rss-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // Started as `npm start` starts it (with its node flags), without npm's own process around it.
+  const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
+  const child = spawn(process.execPath, [...startFlags, '--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, PORT: '0', DATABASE_URL: `file:${join(dir, 'rss.db')}`, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: '', FEISHU_APP_ID: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

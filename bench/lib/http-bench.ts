@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { percentile } from './stats.js';
@@ -35,7 +36,9 @@ type Msg = { ready?: string; id?: number; result?: unknown; error?: string };
  * (one file per thread: the largest is the main thread).
  */
 export async function forkTarget(name: string, file: URL, args: string[] = [], env: Record<string, string> = {}): Promise<Target> {
-  const execArgv = ['--import', 'tsx'];
+  // Node flags as `npm start` gives them to the server (both targets alike).
+  const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
+  const execArgv = [...startFlags, '--import', 'tsx'];
   const profDir = process.env.BENCH_PROFILE;
   const profWho = process.env.BENCH_PROFILE_TARGET?.split(',');
   if (profDir && (!profWho || profWho.includes(name))) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profDir}/${name}`);

@@ -24,6 +24,8 @@ export interface AppOptions {
   log?: Logger;
   clock?: Clock;
   configFile?: string;
+  /** How migrations are applied (the server uses a worker thread; tests and tools, this thread). */
+  migrate?: (databaseUrl: string) => Promise<{ applied: string[] }>;
 }
 
 /** The composition root: the only place that builds concrete adapters and wires them together. */
@@ -32,7 +34,7 @@ export async function createBackline(opts: AppOptions) {
   const log = opts.log ?? pino({ level: env.LOG_LEVEL, redact: ['*.token', '*.secret', 'headers.authorization'] });
   const configFile = opts.configFile ?? resolveConfigPath(env.BACKLINE_CONFIG ? { BACKLINE_CONFIG: env.BACKLINE_CONFIG } : {});
   const orgHolder = new OrgHolder(configFile, log);
-  const migrated = await applyMigrations(env.DATABASE_URL);
+  const migrated = await (opts.migrate ?? applyMigrations)(env.DATABASE_URL);
   if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'migrations applied');
   const db = createPrisma(env.DATABASE_URL);
   await syncPeople(db.prisma, orgHolder.current);

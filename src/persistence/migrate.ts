@@ -1,7 +1,8 @@
 // Applies the Prisma migration folders (prisma/<provider>/migrations) with the official WebAssembly
 // schema engine, driven directly through a driver adapter: no engine binary, no Prisma CLI.
 // It writes the usual `_prisma_migrations` table, so `prisma migrate deploy` stays compatible.
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -224,7 +226,8 @@ export async function applyMigrations(databaseUrl: string): Promise<{ applied: s
     // better-sqlite3 waits for a lock synchronously, so two migrators in one process would block
     // each other's thread: chain them. Other processes wait through the busy timeout.
     const previous = sqliteQueue.get(target.file) ?? Promise.resolve();
-    const run = previous.then(() => runApply(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }), migrationsList));
+    const run = previous.then(() =>
+      sqliteUpToDate(target.file, migrationsList) ? { applied: [] } : runApply(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }), migrationsList));
     const settled = run.then(() => undefined, () => undefined);
     sqliteQueue.set(target.file, settled);
     void settled.then(() => {
@@ -232,7 +235,42 @@ export async function applyMigrations(databaseUrl: string): Promise<{ applied: s
     });
     return run;
   }
-  return withPgMigrationLock(target, () => runApply(new PrismaPg(pgPoolConfig(target), { schema: target.schema }), migrationsList));
+  return withPgMigrationLock(target, async (client) => {
+    const rows = await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM ${quoteIdent(target.schema)}."_prisma_migrations"`).then((r) => r.rows as AppliedRow[], () => null);
+    if (rows && upToDate(rows, migrationsList)) return { applied: [] };
+    return runApply(new PrismaPg(pgPoolConfig(target), { schema: target.schema }), migrationsList);
+  });
+}
+
+// A restart with nothing to apply must not load the schema engine (WebAssembly: ~20 MB that
+// would stay resident, and its start-up time): when `_prisma_migrations` records every folder
+// as finished with the same checksum (sha256 of migration.sql, as Prisma computes it) and no
+// failed attempt, there is nothing to do. Anything else goes to the engine, which applies or
+// explains.
+interface AppliedRow {
+  migration_name: string;
+  checksum: string;
+  finished_at: unknown;
+  rolled_back_at: unknown;
+}
+
+function upToDate(rows: AppliedRow[], list: MigrationList): boolean {
+  if (rows.some((r) => r.finished_at === null && r.rolled_back_at === null)) return false;
+  const done = new Map(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => [r.migration_name, r.checksum]));
+  return list.migrationDirectories.every((d) => d.migrationFile.content.tag === 'ok' && done.get(d.path) === createHash('sha256').update(d.migrationFile.content.value).digest('hex'));
+}
+
+function sqliteUpToDate(file: string, list: MigrationList): boolean {
+  if (!existsSync(file)) return false;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    return upToDate(db.prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"').all() as AppliedRow[], list);
+  } catch {
+    return false; // no table yet, or unreadable: the engine decides
+  } finally {
+    db?.close();
+  }
 }
 
 async function runApply(factory: SqlMigrationAwareDriverAdapterFactory, migrationsList: MigrationList): Promise<{ applied: string[] }> {
@@ -253,7 +291,7 @@ async function runApply(factory: SqlMigrationAwareDriverAdapterFactory, migratio
 const ADVISORY_LOCK_NAMESPACE = 0x6b1e; // arbitrary, identifies Backline in pg_locks
 const LOCK_WAIT_MS = 5 * 60_000;
 
-async function withPgMigrationLock<T>(target: Extract<DatabaseTarget, { provider: 'postgresql' }>, fn: () => Promise<T>): Promise<T> {
+async function withPgMigrationLock<T>(target: Extract<DatabaseTarget, { provider: 'postgresql' }>, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: target.connectionString });
   client.on('error', () => {}); // a dropped connection surfaces through the query that fails
   try {
@@ -277,7 +315,7 @@ async function withPgMigrationLock<T>(target: Extract<DatabaseTarget, { provider
     await client.query('SET lock_timeout = 0');
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [target.schema]);
     if (exists.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
-    return await fn();
+    return await fn(client);
   } finally {
     // Ending the session releases the advisory lock even if the unlock query fails.
     await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [ADVISORY_LOCK_NAMESPACE, `backline-migrate:${target.schema}`]).catch(() => undefined);

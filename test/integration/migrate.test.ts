@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyMigrations, migrationsDir, parseDatabaseUrl } from '../../src/persistence/migrate.js';
+import { applyMigrationsInWorker } from '../../src/persistence/migrate-worker.js';
 import { createPrisma } from '../../src/persistence/prisma.js';
 import { freshDatabaseUrl, providers, withPostgres } from '../helpers/databases.js';
 
@@ -30,6 +31,25 @@ describe.each(providers)('applyMigrations on %s', (provider) => {
     const url = await fresh(provider);
     expect(await applyMigrations(url)).toEqual({ applied: migrationNames(provider) });
     expect(await applyMigrations(url)).toEqual({ applied: [] });
+  });
+
+  it('applies from a worker thread as the server does, and the thread leaves', async () => {
+    const url = await fresh(provider);
+    expect(await applyMigrationsInWorker(url)).toEqual({ applied: migrationNames(provider) });
+    expect(await applyMigrationsInWorker(url)).toEqual({ applied: [] });
+  });
+
+  it('does not take a failed migration for an applied one: the engine reports it', async () => {
+    const url = await fresh(provider);
+    await applyMigrations(url);
+    const db = createPrisma(url);
+    try {
+      // What an interrupted `migrate deploy` leaves behind: started, never finished.
+      await db.prisma.$executeRawUnsafe('UPDATE "_prisma_migrations" SET "finished_at" = NULL');
+    } finally {
+      await db.close();
+    }
+    await expect(applyMigrations(url)).rejects.toThrow(migrationNames(provider)[0]!);
   });
 
   it('gives a working client: create, read, interactive transaction, rollback', async () => {

@@ -1,0 +1,12 @@
+const rss = (l: string) => { globalThis.gc?.(); const m=process.memoryUsage(); console.log(l.padEnd(30), (m.rss/1048576).toFixed(0), 'MB rss', (m.heapUsed/1048576).toFixed(0), 'heap', (m.external/1048576).toFixed(0), 'ext'); };
+rss('start');
+const { applyMigrationsInWorker } = await import('./src/persistence/migrate-worker.ts'); rss('import worker');
+await applyMigrationsInWorker('file:/tmp/mc/b.db'); rss('migrated in worker');
+await new Promise((r) => setTimeout(r, 500)); rss('+500ms');
+const { readEnv } = await import('./src/config/env.ts');
+const { createBackline } = await import('./src/app/create-app.ts'); rss('import create-app');
+process.env.DATABASE_URL='file:/tmp/mc/b.db'; process.env.PORT='0';
+const app = await createBackline({ env: readEnv() }); rss('created');
+await app.start(); rss('started');
+await new Promise((r) => setTimeout(r, 3000)); rss('+3s');
+await app.stop();
