@@ -4,6 +4,11 @@ import type { Org } from './org.js';
 /** What the use cases need from storage; persistence/request-repository.ts implements it. */
 export interface RequestStore {
   load(id: number): Promise<RequestState | null>;
+  /**
+   * The state this process last committed for `id`, if it still remembers it: possibly stale
+   * (another process may have written since), so only good for a version-checked commit.
+   */
+  recent?(id: number): RequestState | undefined;
   seen(key: string): Promise<{ result: unknown } | null>;
   commit(previous: RequestState | null, tr: Transition, opts?: { idempotencyKey?: string; result?: (id: number) => unknown }): Promise<number>;
 }

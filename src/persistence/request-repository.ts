@@ -1,4 +1,5 @@
 import type { RequestState, StepState, TaskState, Transition } from '../core/domain/types.js';
+import { copyState } from '../core/domain/lifecycle.js';
 import type { PrismaClient } from './prisma.js';
 import { FromLeadId, insertMany, isUniqueViolation, LEAD_ID, toDate, toJson, type Row, type Sql, type SqlClient, type Statement } from './sql-client.js';
 
@@ -26,19 +27,27 @@ function stepChanged(a: StepState, b: StepState) {
   return a.seq !== b.seq || a.status !== b.status || !sameTime(a.decidedAt, b.decidedAt);
 }
 
-function taskChanged(a: TaskState, b: TaskState) {
-  return a.status !== b.status || a.personId !== b.personId || a.decision !== b.decision || a.comment !== b.comment
-    || a.decidedById !== b.decidedById || a.onBehalfOfId !== b.onBehalfOfId
-    || !sameTime(a.dueAt, b.dueAt) || !sameTime(a.nextRemindAt, b.nextRemindAt) || !sameTime(a.decidedAt, b.decidedAt)
-    || (a.remindCount ?? 0) !== (b.remindCount ?? 0) || !sameTime(a.snoozedUntil, b.snoozedUntil) || !sameTime(a.escalatedAt, b.escalatedAt);
+const sameValue = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? sameTime(a as Date | null, b as Date | null) : a === b);
+
+/**
+ * Only the columns the transition changed: the scheduler keeps its own columns of a task
+ * (nextRemindAt, remindCount, escalatedAt, snoozedUntil) without a version bump, and a state
+ * read before its last write must not put the old values back.
+ */
+function taskUpdate(before: TaskState, after: TaskState): Statement | null {
+  const a = taskMutable(before);
+  const b = taskMutable(after);
+  const changed = TASK_MUTABLE.flatMap((c, i) => (sameValue(a[i], b[i]) ? [] : [i]));
+  if (changed.length === 0) return null;
+  return { sql: `UPDATE "Task" SET ${changed.map((i) => `"${TASK_MUTABLE[i]}" = ?`).join(', ')} WHERE "id" = ?`, args: [...changed.map((i) => b[i]), after.id] };
 }
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
 const REQUEST_COLUMNS = ['typeId', 'unitId', 'customer', 'title', 'requesterId', 'status', 'resumeStage', 'fields', 'version', 'coordinatorId',
   'assigneeId', 'rating', 'ratingNote', 'watchers', 'lastNudgeAt', 'scheduledAt', 'updatedAt', 'closedAt'];
-const requestValues = (s: RequestState) => [
-  s.typeId, s.unitId, s.customer, s.title, s.requesterId, s.status, s.resumeStage ?? null, json(s.fields), s.version, s.coordinatorId ?? null,
+const requestValues = (s: RequestState, fieldsUnchanged = false) => [
+  s.typeId, s.unitId, s.customer, s.title, s.requesterId, s.status, s.resumeStage ?? null, fieldsUnchanged ? null : json(s.fields), s.version, s.coordinatorId ?? null,
   s.assigneeId ?? null, s.rating ?? null, s.ratingNote ?? null, json(s.watchers), s.lastNudgeAt ?? null, s.scheduledAt ?? null, s.updatedAt, s.closedAt ?? null,
 ];
 
@@ -49,8 +58,22 @@ const taskMutable = (t: TaskState) => [
   t.stepId ?? null, t.kind, t.personId, t.status, t.decision ?? null, t.comment ?? null, t.decidedById ?? null, t.onBehalfOfId ?? null,
   t.dueAt ?? null, t.decidedAt ?? null, t.nextRemindAt ?? null, t.remindCount ?? 0, t.escalatedAt ?? null, t.snoozedUntil ?? null,
 ];
-const REQUEST_UPDATE = `UPDATE "Request" SET ${REQUEST_COLUMNS.map((c) => `"${c}" = ?`).join(', ')} WHERE "id" = ? AND "version" = ?`;
-const TASK_UPDATE = `UPDATE "Task" SET ${TASK_MUTABLE.map((c) => `"${c}" = ?`).join(', ')} WHERE "id" = ?`;
+
+/**
+ * The version-checked update of a request row, setting only the columns that changed: each
+ * index on a column in the SET list is rewritten (SQLite decides by the list, not the values),
+ * and most actions change only status, version and updatedAt.
+ */
+function requestUpdate(previous: RequestState, next: RequestState): Statement {
+  // Field values are replaced, never edited in place: the same object is the same value.
+  const a = requestValues(previous, previous.fields === next.fields);
+  const b = requestValues(next, previous.fields === next.fields);
+  const changed = REQUEST_COLUMNS.flatMap((c, i) => (c === 'version' || c === 'updatedAt' || !sameValue(a[i], b[i]) ? [i] : []));
+  return {
+    sql: `UPDATE "Request" SET ${changed.map((i) => `"${REQUEST_COLUMNS[i]}" = ?`).join(', ')} WHERE "id" = ? AND "version" = ?`,
+    args: [...changed.map((i) => b[i]), next.id, previous.version],
+  };
+}
 const DATE_FIELDS = ['createdAt', 'updatedAt', 'closedAt', 'lastNudgeAt', 'scheduledAt', 'decidedAt', 'dueAt', 'nextRemindAt', 'escalatedAt', 'snoozedUntil'];
 
 function decode<T>(row: Row): T {
@@ -59,8 +82,25 @@ function decode<T>(row: Row): T {
   return out as T;
 }
 
+/** How many requests' last committed states a process keeps (see `recent`). */
+const RECENT_LIMIT = 2000;
+
 export class RequestRepository {
+  private readonly recentStates = new Map<number, RequestState>();
+
   constructor(private readonly prisma: PrismaClient, private readonly sql: SqlClient) {}
+
+  /** The state last committed here for `id` (a copy), if still kept; see RequestStore.recent. */
+  recent(id: number): RequestState | undefined {
+    const s = this.recentStates.get(id);
+    return s && copyState(s);
+  }
+
+  private remember(s: RequestState): void {
+    this.recentStates.delete(s.id);
+    if (this.recentStates.size >= RECENT_LIMIT) this.recentStates.delete(this.recentStates.keys().next().value!);
+    this.recentStates.set(s.id, copyState(s));
+  }
 
   /** Records `key` (a platform event or action id); true only the first time, across restarts. */
   async markFirstSeen(key: string, at: Date): Promise<boolean> {
@@ -132,7 +172,7 @@ export class RequestRepository {
       });
     } else {
       // The version check leads: if it matches no row nothing is written.
-      writes.push({ sql: REQUEST_UPDATE, args: [...requestValues(next), next.id, previous.version] });
+      writes.push(requestUpdate(previous, next));
     }
     // A retry of the same action fails here on the key's primary key.
     if (opts.idempotencyKey) {
@@ -150,7 +190,10 @@ export class RequestRepository {
     writes.push(insertMany('Task', ['id', 'requestId', 'createdAt', ...TASK_MUTABLE], next.tasks.filter((t) => !prevTasks.has(t.id)).map((t) => [t.id, ref, t.createdAt, ...taskMutable(t)])));
     for (const t of next.tasks) {
       const before = prevTasks.get(t.id);
-      if (before && taskChanged(before, t)) writes.push({ sql: TASK_UPDATE, args: [...taskMutable(t), t.id] });
+      if (before) {
+        const update = taskUpdate(before, t);
+        if (update) writes.push(update);
+      }
     }
     writes.push(insertMany('AuditEntry', ['requestId', 'seq', 'actorId', 'onBehalfOfId', 'action', 'fromStatus', 'toStatus', 'detail', 'createdAt'],
       tr.audit.map((a, i) => [ref, next.version * 100 + i, a.actorId, a.onBehalfOfId ?? null, a.action, a.fromStatus ?? null, a.toStatus ?? null, json(a.detail), at])));
@@ -167,11 +210,16 @@ export class RequestRepository {
     }
     try {
       const lead = await this.sql.writeAtomic(writes.filter((w): w is Statement => w !== null));
-      if (lead === null) throw new VersionConflict();
+      if (lead === null) {
+        this.recentStates.delete(next.id);
+        throw new VersionConflict();
+      }
       const id = previous ? next.id : lead;
       next.id = id;
+      this.remember(next);
       return id;
     } catch (e) {
+      if (previous) this.recentStates.delete(previous.id);
       if (opts.idempotencyKey && !(e instanceof VersionConflict)) {
         const seen = await this.seen(opts.idempotencyKey);
         if (seen) throw new DuplicateKey(seen.result);

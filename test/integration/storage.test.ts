@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOrgConfig } from '../../src/config/load-org.js';
 import { DomainError } from '../../src/core/errors.js';
 import type { CoreDeps } from '../../src/core/ports.js';
-import { actOnRequest, assignRequest, confirmDelivery, decideRequest, deliverRequest, startWork } from '../../src/core/use-cases/act-on-request.js';
+import { actOnRequest, assignRequest, confirmDelivery, decideRequest, deliverRequest, startWork, transferApproval } from '../../src/core/use-cases/act-on-request.js';
 import { submitRequest } from '../../src/core/use-cases/submit-request.js';
 import { RequestQueries } from '../../src/persistence/request-queries.js';
 import { RequestRepository } from '../../src/persistence/request-repository.js';
@@ -122,6 +122,51 @@ describe.each(providers)('storage on %s', (provider) => {
     expect(first.duplicate).toBe(false);
     expect(again.duplicate).toBe(true);
     expect((await repo.comments(requestId)).map((c) => c.body)).toEqual(['looking']);
+  });
+
+  // Each process remembers the state it committed last and starts its next action there (one
+  // round trip fewer); these show a second process's writes are never lost or overridden by it.
+  describe('with a second process writing to the same request', () => {
+    let sql2: SqlClient;
+    let other: CoreDeps;
+    beforeAll(async () => {
+      sql2 = await SqlClient.open(db.url);
+      other = { ...deps, store: new RequestRepository(db.prisma, sql2) };
+    });
+    afterAll(async () => {
+      await sql2?.close();
+    });
+
+    it('a decision the other process made is seen, not made again', async () => {
+      const { requestId } = await submitRequest(deps, { requesterId: 'rep.a', type: 'legal-opinion', values: { customer: 'X', subject: 'Twice', precondition: true } });
+      await decideRequest(deps, requestId, 'legal.1', { decision: 'approve' }).catch(() => undefined);
+      const r = (await repo.load(requestId))!;
+      expect(r.status).toBe('pending_assignment');
+      await assignRequest(other, requestId, 'mkt', { supporterId: 'ba' });
+      // This process still remembers "pending assignment"; the coordinator's second click lands here.
+      const err = await assignRequest(deps, requestId, 'mkt', { supporterId: 'ba' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DomainError);
+      expect((await repo.audit(requestId)).filter((a) => a.action === 'assign')).toHaveLength(1);
+    });
+
+    it('a task handed over by the other process can be decided here by its new owner', async () => {
+      const { requestId } = await submitRequest(deps, { requesterId: 'rep.a', type: 'price-request', values: Object.fromEntries(Object.entries(priceValues).filter(([k]) => k === 'precondition' || org.type('price-request')!.fields.some((f) => f.id === k))) });
+      await transferApproval(other, requestId, 'mm', { toPersonId: 'boss' });
+      // Remembered here: the step still waits on mm, so boss would be refused; a fresh look says otherwise.
+      const r = (await decideRequest(deps, requestId, 'boss', { decision: 'approve' })).request;
+      expect(r.steps[0]!.status).toBe('approved');
+    });
+
+    it('keeps the scheduler\'s reminder count when the task is decided later', async () => {
+      const { requestId } = await submitRequest(deps, { requesterId: 'rep.a', type: 'legal-opinion', values: { customer: 'X', subject: 'Reminded', precondition: true } });
+      const task = (await repo.load(requestId))!.tasks.find((t) => t.personId === 'legal.2')!;
+      // What a reminder sweep writes: its own columns, no version bump.
+      await sql2.execute('UPDATE "Task" SET "remindCount" = ? WHERE "id" = ?', [3, task.id]);
+      await decideRequest(deps, requestId, 'legal.2', { decision: 'approve' });
+      const after = (await repo.load(requestId))!.tasks.find((t) => t.id === task.id)!;
+      expect(after.status).toBe('done');
+      expect(after.remindCount).toBe(3);
+    });
   });
 
   it('writes nothing when a form is invalid, and names each bad field in the requester\'s language', async () => {

@@ -26,7 +26,13 @@ interface Intervals {
 }
 
 const cache = new Map<string, Intervals>();
-const calendarKey = (cal: BusinessCalendar) => `${cal.timezone}|${cal.start}|${cal.end}|${cal.days.join()}|${[...cal.holidays].sort().join()}`;
+// The org hands out one calendar object per zone and hours: its key is built once.
+const keys = new WeakMap<BusinessCalendar, string>();
+const calendarKey = (cal: BusinessCalendar) => {
+  let key = keys.get(cal);
+  if (key === undefined) keys.set(cal, (key = `${cal.timezone}|${cal.start}|${cal.end}|${cal.days.join()}|${[...cal.holidays].sort().join()}`));
+  return key;
+};
 
 /** Opening intervals of one calendar year (in the calendar's zone), oldest first. */
 function yearIntervals(cal: BusinessCalendar, year: number): Intervals {
@@ -48,7 +54,24 @@ function yearIntervals(cal: BusinessCalendar, year: number): Intervals {
   return found;
 }
 
-const yearOf = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).year;
+// Which year an instant falls in, in a zone: luxon asks Intl for the offset on every call, which
+// was the lifecycle's single largest cost; the instants where a zone's years begin are cached.
+const yearStarts = new Map<string, number>();
+const yearStart = (year: number, zone: string) => {
+  const key = `${zone}|${year}`;
+  let ms = yearStarts.get(key);
+  if (ms === undefined) {
+    if (yearStarts.size > 2000) yearStarts.clear();
+    yearStarts.set(key, (ms = DateTime.fromObject({ year, month: 1, day: 1 }, { zone }).toMillis()));
+  }
+  return ms;
+};
+const yearOf = (ms: number, zone: string) => {
+  const utcYear = new Date(ms).getUTCFullYear();
+  if (ms < yearStart(utcYear, zone)) return utcYear - 1;
+  if (ms >= yearStart(utcYear + 1, zone)) return utcYear + 1;
+  return utcYear;
+};
 
 /** Calls `visit(start, end)` for each opening interval that ends after `fromMs`, in order, until it returns true. */
 function walk(cal: BusinessCalendar, fromMs: number, visit: (start: number, end: number) => boolean): void {

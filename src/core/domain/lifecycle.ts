@@ -202,9 +202,18 @@ function activeStep(s: RequestState): StepState | undefined {
   return s.steps.find((st) => st.status === 'active');
 }
 
+/**
+ * The draft's own copy of the state (the caller's stays as it was, for the store's diff): rows
+ * and lists are copied; values inside them (dates, field values, labels) are only ever replaced,
+ * never changed in place, so they are shared. structuredClone did the same at 5x the cost.
+ */
+export function copyState(s: RequestState): RequestState {
+  return { ...s, watchers: [...s.watchers], steps: s.steps.map((st) => ({ ...st })), tasks: s.tasks.map((t) => ({ ...t })) };
+}
+
 export function applyAction(state: RequestState, actorId: string, action: Action, ctx: DomainContext): Transition {
   const type = typeOf(state, ctx);
-  const d = new Draft(structuredClone(state), ctx, type);
+  const d = new Draft(copyState(state), ctx, type);
   const s = d.state;
   const from = s.status;
   const name = (id: string) => ctx.org.displayName(id);

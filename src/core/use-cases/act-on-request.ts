@@ -23,17 +23,30 @@ const MAX_ATTEMPTS = 4;
  * Every action after submit goes through here: load, decide purely, commit with a version check.
  * On a concurrent write we reload and decide again, so the loser of a race gets the domain's
  * answer for the new state ("already decided by X at T") instead of a generic conflict.
+ *
+ * The first attempt may start from the state this process committed last (store.recent): one
+ * round trip instead of two for the common case of one person's actions following another's.
+ * That state may be stale, so it is only ever used to commit (the version check catches a
+ * newer one); a refusal or a no-op is always decided again on a fresh load.
  */
 export async function actOnRequest(deps: CoreDeps, input: ActInput): Promise<ActResult> {
-  if (input.idempotencyKey && (await deps.store.seen(input.idempotencyKey))) {
-    const current = await deps.store.load(input.requestId);
-    if (current) return { request: current, duplicate: true };
-  }
   for (let attempt = 1; ; attempt++) {
-    const current = await deps.store.load(input.requestId);
+    const cached = attempt === 1 ? deps.store.recent?.(input.requestId) : undefined;
+    const current = cached ?? (await deps.store.load(input.requestId));
     if (!current) throw new DomainError('not_found', 'error.not_found', { id: input.requestId });
-    const tr = applyAction(current, input.actorId, input.action, { org: deps.org(), now: deps.clock.now(), newId: deps.newId });
-    if (tr.audit.length === 0) return { request: current, duplicate: false };
+    let tr;
+    try {
+      tr = applyAction(current, input.actorId, input.action, { org: deps.org(), now: deps.clock.now(), newId: deps.newId });
+    } catch (e) {
+      if (cached) continue;
+      // A platform retry of an action that went through: the new state refuses it, the key knows it.
+      if (e instanceof DomainError && input.idempotencyKey && (await deps.store.seen(input.idempotencyKey))) return { request: current, duplicate: true };
+      throw e;
+    }
+    if (tr.audit.length === 0) {
+      if (cached) continue;
+      return { request: current, duplicate: false };
+    }
     try {
       await deps.store.commit(current, tr, { idempotencyKey: input.idempotencyKey });
       return { request: tr.next, duplicate: false };

@@ -151,3 +151,26 @@ describe('business time helpers', () => {
     expect(iso(previousWorkingDayAt(at('2026-04-07T10:00:00+08:00'), '16:00', shanghai))).toBe('2026-04-03T08:00:00.000Z');
   });
 });
+
+describe('across the new year, where the zone and UTC disagree on the year', () => {
+  it('Shanghai: 01:00 on 1 January local is still 31 December in UTC', () => {
+    // Friday 2027-01-01 is a working day here (no holiday set): 01:00 counts from 09:00 that day.
+    expect(iso(addBusinessHours(at('2027-01-01T01:00:00+08:00'), 2, shanghai))).toBe('2027-01-01T03:00:00.000Z');
+    expect(isBusinessTime(at('2026-12-31T17:30:00+08:00'), shanghai)).toBe(true);
+  });
+
+  it('Honolulu: the last afternoon of the year is already next year in UTC', () => {
+    const honolulu = calendar('Pacific/Honolulu');
+    // Thursday 2026-12-31 15:00 HST (01:00 UTC on 1 January): 3 h left that day, then Friday from 09:00.
+    expect(isBusinessTime(at('2026-12-31T15:00:00-10:00'), honolulu)).toBe(true);
+    expect(iso(addBusinessHours(at('2026-12-31T15:00:00-10:00'), 4, honolulu))).toBe('2027-01-01T20:00:00.000Z');
+    expect(businessMinutesBetween(at('2026-12-31T15:00:00-10:00'), at('2027-01-01T10:00:00-10:00'), honolulu)).toBe(240);
+  });
+
+  it('New York: 22:00 on 31 December local is already 1 January in UTC', () => {
+    // Thursday 2026-12-31 22:00 -> Friday 2027-01-01 09:00 + 4 h = 13:00 EST
+    expect(iso(addBusinessHours(at('2026-12-31T22:00:00-05:00'), 4, newYork))).toBe('2027-01-01T18:00:00.000Z');
+    expect(isBusinessTime(at('2026-12-31T17:59:00-05:00'), newYork)).toBe(true);
+    expect(iso(nextBusinessStart(at('2026-12-31T18:30:00-05:00'), newYork))).toBe('2027-01-01T14:00:00.000Z');
+  });
+});
