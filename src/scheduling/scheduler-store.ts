@@ -68,8 +68,8 @@ export class SchedulerStore {
   // ── Task reminders ─────────────────────────────────────────────────────────────────────────
 
   /** Open tasks whose next reminder is due, oldest first: an index range on Task(status, nextRemindAt). */
-  async dueTasks(now: Date, limit: number, personId?: string): Promise<DueTaskRow[]> {
-    const rows = await this.sql.query(
+  async dueTasks(now: Date, limit: number, personId?: string, q: Sql = this.sql): Promise<DueTaskRow[]> {
+    const rows = await q.query(
       `SELECT t."id", t."requestId", t."kind", t."personId", t."createdAt", t."dueAt", t."nextRemindAt", t."remindCount", t."escalatedAt", t."snoozedUntil",
         r."typeId" AS "r_typeId", r."unitId" AS "r_unitId", r."title" AS "r_title", r."customer" AS "r_customer", r."status" AS "r_status", r."coordinatorId" AS "r_coordinatorId"
        FROM "Task" t JOIN "Request" r ON r."id" = t."requestId"
@@ -97,11 +97,14 @@ export class SchedulerStore {
     return n === 1;
   }
 
-  /** Reminder messages a person had on a local day (ledger rows `sent:reminder:<person>:<day>:<n>`). */
-  async remindersSent(personId: string, day: string, q: Sql = this.sql): Promise<number> {
-    const [from, to] = prefixRange(`sent:reminder:${personId}:${day}:`);
-    const rows = await q.query('SELECT CAST(count(*) AS INTEGER) AS "n" FROM "Timer" WHERE "key" >= ? AND "key" < ?', [from, to]);
-    return Number(rows[0]?.n ?? 0);
+  /** Reminder messages each person had on their local day (ledger rows `sent:reminder:<person>:<day>:<n>`), in one query. */
+  async remindersSentMany(people: Array<{ personId: string; day: string }>, q: Sql = this.sql): Promise<Map<string, number>> {
+    const counts = new Map(people.map((p) => [p.personId, 0]));
+    if (people.length === 0) return counts;
+    const ranges = people.map((p) => prefixRange(`sent:reminder:${p.personId}:${p.day}:`));
+    const rows = await q.query(`SELECT "personId" FROM "Timer" WHERE ${ranges.map(() => '("key" >= ? AND "key" < ?)').join(' OR ')}`, ranges.flat());
+    for (const r of rows) counts.set(String(r.personId), (counts.get(String(r.personId)) ?? 0) + 1);
+    return counts;
   }
 
   /**

@@ -14,7 +14,7 @@ import { buildDailyDigestView, buildWeeklyDigestView } from '../core/views/diges
 import type { MessageView } from '../core/views/model.js';
 import { buildAppointmentView, buildEscalationView, buildReminderView, type ReminderItem } from '../core/views/reminder.js';
 import type { RequestRepository } from '../persistence/request-repository.js';
-import type { SqlClient } from '../persistence/sql-client.js';
+import type { Sql, SqlClient } from '../persistence/sql-client.js';
 import { SchedulerStore, type DueTaskRow, type OutboxDraft } from './scheduler-store.js';
 
 // The scheduler: a node-cron tick every minute; each tick claims due work in the database and
@@ -63,6 +63,8 @@ const PRUNE_EVERY_MS = 60 * MINUTE;
 /** A digest claim older than this was left by a replica that died mid-build: take it over. */
 const STALE_CLAIM_MS = 10 * MINUTE;
 const MAX_SWEEP_ROUNDS = 50;
+/** People whose reminders one transaction records (see sweepReminders). */
+const PEOPLE_PER_COMMIT = 50;
 const SYSTEM_ACTOR = 'backline';
 
 export class Scheduler {
@@ -150,7 +152,9 @@ export class Scheduler {
 
   /** The reminder phase of a tick on its own (the bench times it). */
   async sweepReminders(now: Date, report: TickReport = { reminders: 0, escalations: 0, appointments: 0, dropped: 0, digests: 0, skippedDigests: 0 }): Promise<TickReport> {
-    const batch = this.deps.batchSize ?? 500;
+    // A page large enough that a person's due tasks are rarely cut in two (each cut person costs
+    // one more query, over all their open tasks): 5 000 rows is a few MB.
+    const batch = this.deps.batchSize ?? 5000;
     const seen = new Set<string>();
     for (let round = 0; round < MAX_SWEEP_ROUNDS; round++) {
       const read = await this.store.dueTasks(now, batch);
@@ -163,20 +167,41 @@ export class Scheduler {
         list.push(r);
         byPerson.set(r.personId, list);
       }
-      // One transaction per person; on PostgreSQL several people at once (the pool has 10 connections).
+      // People are taken in transactions of up to PEOPLE_PER_COMMIT, each person inside a
+      // savepoint: one commit (one WAL write, one fsync) per group rather than per person, while
+      // a person whose claim fails (another replica was first) rolls back alone. On PostgreSQL
+      // several groups run at once (the pool has 10 connections); SQLite has one writer.
       const people = [...byPerson];
       const lanes = this.deps.sql.provider === 'postgresql' ? 8 : 1;
       await Promise.all(Array.from({ length: lanes }, async () => {
-        for (let next = people.shift(); next; next = people.shift()) {
-          const [personId, tasks] = next;
+        while (people.length > 0) {
+          const counts = { reminders: 0, escalations: 0 };
           try {
-            // A full page may have cut someone's due tasks in two: take all of theirs, so they get one message.
-            const all = read.length === batch ? (await this.store.dueTasks(now, 1000, personId)).filter((r) => !seen.has(r.id) || tasks.some((x) => x.id === r.id)) : tasks;
-            for (const r of all) seen.add(r.id);
-            await this.remindPerson(personId, all, now, report);
+            await this.store.transaction(async (tx) => {
+              const group = people.splice(0, PEOPLE_PER_COMMIT);
+              const sentToday = await this.store.remindersSentMany(group.map(([personId]) => ({ personId, day: localDay(now, this.org.timezone(personId)) })), tx);
+              for (const [personId, tasks] of group) {
+                await tx.execute('SAVEPOINT person');
+                try {
+                  // A full page may have cut someone's due tasks in two: take all of theirs, so they get one message.
+                  const all = read.length === batch ? (await this.store.dueTasks(now, 1000, personId, tx)).filter((r) => !seen.has(r.id) || tasks.some((x) => x.id === r.id)) : tasks;
+                  for (const r of all) seen.add(r.id);
+                  const c = await this.remindPerson(tx, personId, all, now, sentToday.get(personId) ?? 0);
+                  await tx.execute('RELEASE SAVEPOINT person');
+                  counts.reminders += c.reminders;
+                  counts.escalations += c.escalations;
+                } catch (e) {
+                  await tx.execute('ROLLBACK TO SAVEPOINT person');
+                  await tx.execute('RELEASE SAVEPOINT person');
+                  // Most often another replica recorded this person's reminder first: retried next tick.
+                  this.deps.log.warn({ err: e, personId }, 'reminder batch not sent');
+                }
+              }
+            });
+            report.reminders += counts.reminders;
+            report.escalations += counts.escalations;
           } catch (e) {
-            // Most often another replica recorded this person's reminder first: retried next tick.
-            this.deps.log.warn({ err: e, personId }, 'reminder batch not sent');
+            this.deps.log.warn({ err: e }, 'reminder group not committed; retried next tick');
           }
         }
       }));
@@ -184,13 +209,12 @@ export class Scheduler {
     return report;
   }
 
-  private async remindPerson(personId: string, tasks: DueTaskRow[], now: Date, report: TickReport): Promise<void> {
+  private async remindPerson(tx: Sql, personId: string, tasks: DueTaskRow[], now: Date, sent: number): Promise<{ reminders: number; escalations: number }> {
     const org = this.org;
     const day = localDay(now, org.timezone(personId));
-    const sent = await this.store.remindersSent(personId, day);
     const plan = planPersonReminders(personId, tasks, org, now, sent);
     const rowOf = new Map(tasks.map((t) => [t.id, t]));
-    const counts = await this.store.transaction(async (tx) => {
+    {
       const claimed: TaskPlan[] = [];
       for (const p of plan.tasks) if (await this.store.claimTask(tx, p.task, p.next, p.remind, p.escalate ? now : null)) claimed.push(p);
       const outbox: OutboxDraft[] = [];
@@ -235,9 +259,7 @@ export class Scheduler {
       }
       await this.store.insertOutbox(tx, outbox, now);
       return { reminders: remind.length > 0 ? 1 : 0, escalations: byTarget.size };
-    });
-    report.reminders += counts.reminders;
-    report.escalations += counts.escalations;
+    }
   }
 
   /**

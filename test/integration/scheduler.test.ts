@@ -94,6 +94,27 @@ describe.each(providers)('scheduler on %s', (provider) => {
     expect((await repo.load(a))!.status).toBe('assigned');
   });
 
+  it('a person another replica already reminded is rolled back alone; the others in the same commit get theirs', async () => {
+    const pmRequest = await submit('customer-presentation', sh('2026-11-23T10:00'));
+    await submit('sales-collateral', sh('2026-11-23T10:00'));
+    // pm.sh's ledger write fails after the claims and the write itself, as when another replica
+    // wrote the same ledger key between our count and our insert.
+    const record = scheduler.store.recordReminderSent.bind(scheduler.store);
+    scheduler.store.recordReminderSent = async (q, personId, day, n, at) => {
+      await record(q, personId, day, n, at);
+      if (personId === 'pm.sh') throw new Error('duplicate key value violates unique constraint "Timer_key_key"');
+    };
+    const report = await tick(sh('2026-11-23T12:00'));
+    expect(report.reminders).toBe(1);
+    expect((await reminders()).map((m) => m.personId)).toEqual(['mk.sh']);
+    // pm.sh's claim went back with the rest of its savepoint: the task is still due for the next tick.
+    const task = (await repo.load(pmRequest))!.tasks.find((t) => t.personId === 'pm.sh')!;
+    expect(task.remindCount ?? 0).toBe(0);
+    expect(task.nextRemindAt!.getTime()).toBeLessThanOrEqual(sh('2026-11-23T12:00').getTime());
+    expect(await db.prisma.timer.count({ where: { personId: 'pm.sh', kind: 'reminder-sent' } })).toBe(0);
+    expect(await db.prisma.timer.count({ where: { personId: 'mk.sh', kind: 'reminder-sent' } })).toBe(1);
+  });
+
   it('holds reminders outside business hours and over holidays, and after downtime sends one reminder, not one per missed interval', async () => {
     await submit('customer-presentation', sh('2026-09-30T16:00')); // Wednesday before National Day
     await tick(sh('2026-09-30T18:00'));
