@@ -44,6 +44,8 @@ export class FakeFeishuApi {
   private server: Server | undefined;
   private seq = 0;
   url = '';
+  /** Answers POST /callback/ws/endpoint (the SDK's WSClient asks it for its WebSocket URL): see FakeFeishuWs. */
+  longConnection: { endpoint(body: Json): Json } | undefined;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -107,7 +109,7 @@ export class FakeFeishuApi {
       this.tokens.add(token);
       return send(200, { code: 0, msg: 'ok', tenant_access_token: token, expire: 7200 });
     }
-    if (path === '/callback/ws/endpoint') return send(200, { code: 1, msg: 'no long connection in the fake' });
+    if (path === '/callback/ws/endpoint') return send(200, this.longConnection ? this.longConnection.endpoint(body) : { code: 1, msg: 'no long connection in the fake' });
     const failure = this.failures.findIndex((f) => f.match(method, path));
     if (failure >= 0) {
       const f = this.failures.splice(failure, 1)[0]!;

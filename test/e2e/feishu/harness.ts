@@ -9,6 +9,7 @@ import { createBackline, type Backline } from '../../../src/app/create-app.js';
 import { readEnv } from '../../../src/config/env.js';
 import type { RequestTypeDef } from '../../../src/core/catalog/types.js';
 import { FakeFeishuApi, type FakeMessage } from '../../fakes/feishu-api.js';
+import { FakeFeishuWs } from '../../fakes/feishu-ws.js';
 import { ORG_YAML } from '../../fixtures/org.js';
 
 // Backline with Feishu on in webhook mode, against the fake OpenAPI, driven over real HTTP with
@@ -16,8 +17,14 @@ import { ORG_YAML } from '../../fixtures/org.js';
 // the encrypt key, signed sha256(ts + nonce + encryptKey + body). The org is the domain-test
 // fixture with an open_id for everyone; rep.a and the approvers read English, the rest Chinese
 // (the Feishu default).
+//
+// With `ws: true` the bot runs in its default long-connection mode instead (FEISHU_MODE unset, no
+// token or encrypt key): the SDK's WSClient connects to FakeFeishuWs, and the same helpers deliver
+// each event as an unencrypted data frame over the WebSocket; a Reply is then the client's answer
+// frame (status = its code, json = the handler's decoded return value).
 
 export const APP_ID = 'cli_a1b2c3d4e5f60718';
+export const APP_SECRET = 'secret';
 export const VERIFICATION_TOKEN = 'v-token-test';
 export const ENCRYPT_KEY = 'encrypt-key-test';
 
@@ -68,7 +75,7 @@ export const newEventId = () => `ev_${Date.now().toString(36)}_${++eventSeq}`;
 export class FeishuBot {
   offsetMs = 0;
 
-  constructor(readonly app: Backline, readonly fake: FakeFeishuApi, readonly url: string, readonly openIds: Map<string, string>, readonly dir: string) {}
+  constructor(readonly app: Backline, readonly fake: FakeFeishuApi, readonly url: string, readonly openIds: Map<string, string>, readonly dir: string, readonly ws?: FakeFeishuWs) {}
 
   get adapter(): FeishuAdapter {
     return this.app.adapters.find((a) => a.channel.platform === 'feishu') as FeishuAdapter;
@@ -100,17 +107,26 @@ export class FeishuBot {
     return { status: res.status, json, text, ms: performance.now() - start };
   }
 
-  /** A v2 envelope, encrypted and signed as Feishu sends it. */
-  envelope(eventType: string, event: Json, opts: { eventId?: string; token?: string } = {}): string {
-    const plain = JSON.stringify({
+  /** A v2 envelope in plain JSON, as it travels over the long connection. */
+  plainEnvelope(eventType: string, event: Json, opts: { eventId?: string; token?: string } = {}): Json {
+    return {
       schema: '2.0',
       header: { event_id: opts.eventId ?? newEventId(), token: opts.token ?? VERIFICATION_TOKEN, create_time: String(Date.now()), event_type: eventType, tenant_key: 'tenant_test', app_id: APP_ID },
       event,
-    });
-    return JSON.stringify({ encrypt: encrypt(plain) });
+    };
   }
 
+  /** A v2 envelope, encrypted and signed as Feishu sends it. */
+  envelope(eventType: string, event: Json, opts: { eventId?: string; token?: string } = {}): string {
+    return JSON.stringify({ encrypt: encrypt(JSON.stringify(this.plainEnvelope(eventType, event, opts))) });
+  }
+
+  /** Delivers an event: POSTed to the webhook, or pushed over the long connection in ws mode. */
   async send(eventType: string, event: Json, opts: { eventId?: string; token?: string } = {}): Promise<Reply> {
+    if (this.ws) {
+      const r = await this.ws.push(this.plainEnvelope(eventType, event, opts));
+      return { status: r.code, json: r.data && typeof r.data === 'object' ? (r.data as Json) : undefined, text: r.data === undefined ? '' : JSON.stringify(r.data), ms: r.ms };
+    }
     const body = this.envelope(eventType, event, opts);
     return this.postRaw(body, sign(body));
   }
@@ -202,6 +218,7 @@ export class FeishuBot {
 
   async stop(): Promise<void> {
     await this.app.stop();
+    await this.ws?.stop();
     await this.fake.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -249,8 +266,10 @@ export function feishuValues(type: RequestTypeDef, openIdOf: (id: string) => str
   return { ...out, ...overrides };
 }
 
-export async function startFeishuBot(opts: { env?: Record<string, string>; slack?: (id: string) => boolean; extraEnv?: (dir: string) => Record<string, string> } = {}): Promise<FeishuBot> {
+export async function startFeishuBot(opts: { env?: Record<string, string>; slack?: (id: string) => boolean; extraEnv?: (dir: string) => Record<string, string>; ws?: boolean } = {}): Promise<FeishuBot> {
   const fake = await new FakeFeishuApi().start();
+  const ws = opts.ws ? await new FakeFeishuWs({ appId: APP_ID, appSecret: APP_SECRET }).start() : undefined;
+  fake.longConnection = ws;
   const dir = mkdtempSync(path.join(tmpdir(), 'backline-feishu-'));
   const { yaml, openIds } = orgYaml(opts.slack ? { slack: opts.slack } : {});
   const configFile = path.join(dir, 'org.yaml');
@@ -260,12 +279,14 @@ export async function startFeishuBot(opts: { env?: Record<string, string>; slack
   const app = await createBackline({
     env: readEnv({
       DATABASE_URL: `file:${path.join(dir, 'feishu.db')}`, LOG_LEVEL: 'silent', BACKLINE_SANDBOX: '0',
-      FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: 'secret', FEISHU_MODE: 'webhook', FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
-      FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, FEISHU_DOMAIN: fake.url, ...opts.env,
+      FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: APP_SECRET, FEISHU_DOMAIN: fake.url,
+      ...(ws ? {} : { FEISHU_MODE: 'webhook', FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN, FEISHU_ENCRYPT_KEY: ENCRYPT_KEY }), ...opts.env,
     }),
     configFile, clock,
   });
   const port = await app.start(0);
-  bot = new FeishuBot(app, fake, `http://127.0.0.1:${port}`, openIds, dir);
+  bot = new FeishuBot(app, fake, `http://127.0.0.1:${port}`, openIds, dir, ws);
+  // The WSClient connects in the background: wait until it is in use.
+  await ws?.connected(1);
   return bot;
 }
