@@ -124,6 +124,23 @@ describe.each(providers)('storage on %s', (provider) => {
     expect((await repo.comments(requestId)).map((c) => c.body)).toEqual(['looking']);
   });
 
+  // SQLite only: on PostgreSQL every change queues its refresh and the dispatcher collapses them (outbox.test.ts).
+  it.skipIf(provider !== 'sqlite')('keeps one waiting card refresh per person, and queues another once the waiting one is taken for sending', async () => {
+    const { requestId } = await submitRequest(deps, { requesterId: 'rep.a', type: 'legal-opinion', values: { customer: 'X', subject: 'Cards', precondition: true } });
+    await decideRequest(deps, requestId, 'legal.4', { decision: 'approve' });
+    await assignRequest(deps, requestId, 'mkt', { supporterId: 'ba' });
+    await startWork(deps, requestId, 'ba', {});
+    const waiting = async (personId: string) => db.prisma.outboxMessage.count({ where: { requestId, personId, kind: 'card', status: 'pending' } });
+    // Four changes, nothing sent meanwhile: the requester's card is refreshed once, from the latest state.
+    expect(await waiting('rep.a')).toBe(1);
+    expect(await waiting('ba')).toBe(1);
+    // The dispatcher takes the requester's refresh; the next change must queue a new one.
+    await db.prisma.outboxMessage.updateMany({ where: { requestId, personId: 'rep.a', kind: 'card', status: 'pending' }, data: { status: 'sending' } });
+    await deliverRequest(deps, requestId, 'ba', { link: 'https://files.example.com/opinion.pdf' });
+    expect(await waiting('rep.a')).toBe(1);
+    expect(await waiting('ba')).toBe(1);
+  });
+
   // Each process remembers the state it committed last and starts its next action there (one
   // round trip fewer); these show a second process's writes are never lost or overridden by it.
   describe('with a second process writing to the same request', () => {
