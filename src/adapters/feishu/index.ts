@@ -100,6 +100,22 @@ export async function createFeishuAdapter(ctx: AdapterContext): Promise<FeishuAd
     openIds: () => org().allPeople().map((p) => p.feishu).filter((x): x is string => Boolean(x)),
     zoneOf: (personId) => org().timezone(personId),
   };
+  // An empty form depends only on the org config, the type, the language and who opens it: built
+  // once per combination until the config reloads, it answers a card callback in less CPU.
+  const emptyForms = new WeakMap<object, Map<string, Card | null>>();
+  const emptyForm = (typeText: string, personId: string, l: Locale): Card | null => {
+    let forms = emptyForms.get(org());
+    if (!forms) emptyForms.set(org(), (forms = new Map()));
+    const key = `${typeText}\u0000${personId}\u0000${l}`;
+    let card = forms.get(key);
+    if (card === undefined) {
+      const form = services.form(typeText, personId, { locale: l });
+      card = form ? renderForm(form, people, personId) : null;
+      if (forms.size >= 5000) forms.clear();
+      forms.set(key, card);
+    }
+    return card;
+  };
   // Transfer and add-reviewer pick from the whole directory (people on either platform).
   const choosable = () => org().allPeople().slice(0, 100).map((p) => ({ value: p.id, label: p.name }));
 
@@ -159,8 +175,8 @@ export async function createFeishuAdapter(ctx: AdapterContext): Promise<FeishuAd
       }
       case 'type': break;
     }
-    const form = services.form(words, personId, { locale: l });
-    if (form) return void (await sendCard(openId, renderForm(form, people, personId)));
+    const form = emptyForm(words, personId, l);
+    if (form) return void (await sendCard(openId, form));
     const isCommand = /^\/?(support|支持)\b/i.test(text);
     await sendText(openId, isCommand ? t(l, 'error.unknown_type', { type: words }) : fm(l, 'unknown_command', { text: text.slice(0, 100) }));
   }
@@ -242,8 +258,8 @@ export async function createFeishuAdapter(ctx: AdapterContext): Promise<FeishuAd
         return answer(undefined, { type: 'success', content: snoozeReply(result, l, org().timezone(personId)) });
       }
       case 'pick': {
-        const form = services.form(v.t, personId, { locale: l });
-        return form ? answer(renderForm(form, people, personId)) : fail(t(l, 'error.unknown_type', { type: v.t }));
+        const form = emptyForm(v.t, personId, l);
+        return form ? answer(form) : fail(t(l, 'error.unknown_type', { type: v.t }));
       }
       case 'submit': {
         const type = org().type(v.t);
