@@ -6,7 +6,7 @@ import { APP_ID, VERIFICATION_TOKEN, encrypt, newEventId, orgYaml, sign } from '
 // a fixed card, each server in its own process. The bot's callback is "open this type's form":
 // signature check, decryption, persisted event-id dedupe, org lookup, form build and card render.
 // Targets: p99 within 1.5x of bare and under 100 ms at concurrency 50.
-//   npm run bench:feishu     BENCH_REQUESTS=1000 npm run bench:feishu
+//   npm run bench:feishu     BENCH_REQUESTS=5000 npm run bench:feishu
 //   BENCH_PROFILE=/tmp/prof BENCH_PROFILE_TARGET=backline npm run bench:feishu   (CPU profile of the bot)
 
 const bare = await forkTarget('bare', new URL('./target.ts', import.meta.url), ['bare']);

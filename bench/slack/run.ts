@@ -5,7 +5,7 @@ import { sign, slackOrgYaml } from '../../test/e2e/slack/harness.js';
 // the ack), Backline against a bare Bolt app whose handler only acks, at concurrency 1, 10, 50.
 // Each server runs in its own process; the fake Slack Web API in a third. Targets: Backline's p99
 // within 1.5x of bare Bolt's, and under 100 ms at concurrency 50.
-//   npm run bench:slack     BENCH_REQUESTS=1000 npm run bench:slack
+//   npm run bench:slack     BENCH_REQUESTS=5000 npm run bench:slack
 //   BENCH_PROFILE=/tmp/prof BENCH_PROFILE_TARGET=bot npm run bench:slack   (CPU profile of the bot)
 
 const slack = await forkTarget('fake-slack', new URL('./fake-server.ts', import.meta.url));
