@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadOrgConfig } from '../../src/config/load-org.js';
 import type { CoreDeps } from '../../src/core/ports.js';
 import { assignRequest, confirmDelivery, decideRequest, deliverRequest, startWork } from '../../src/core/use-cases/act-on-request.js';
@@ -16,6 +15,7 @@ import { createPrisma } from '../../src/persistence/prisma.js';
 import { RequestQueries } from '../../src/persistence/request-queries.js';
 import { RequestRepository } from '../../src/persistence/request-repository.js';
 import { SqlClient } from '../../src/persistence/sql-client.js';
+import { freshDatabaseUrl } from '../../test/helpers/databases.js';
 import { percentile, Recorder, runWorkers } from '../lib/stats.js';
 
 const { values: args } = parseArgs({ options: { lifecycles: { type: 'string', default: '10000' }, rows: { type: 'string', default: '100000' }, only: { type: 'string' } } });
@@ -40,23 +40,8 @@ for (const f of priceType.fields) {
     : f.kind === 'link' ? 'https://example.com/doc' : f.kind === 'person' ? rep : 'Bench value';
 }
 
-async function databaseUrl(provider: 'sqlite' | 'postgresql'): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (provider === 'sqlite') return { url: `file:${join(mkdtempSync(join(tmpdir(), 'backline-bench-')), 'bench.db')}`, drop: async () => {} };
-  const schema = `bench_${Date.now()}`;
-  const base = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-  return {
-    url: `${base}?schema=${schema}`,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    },
-  };
-}
-
 async function lifecycles(provider: 'sqlite' | 'postgresql') {
-  const { url, drop } = await databaseUrl(provider);
+  const { url, drop } = await freshDatabaseUrl(provider);
   await applyMigrations(url);
   const db = createPrisma(url);
   const sql = await SqlClient.open(url);

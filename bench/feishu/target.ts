@@ -1,10 +1,9 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import express from 'express';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { mountWebhook } from '../../src/adapters/feishu/webhook.js';
 import { ENCRYPT_KEY, VERIFICATION_TOKEN, startFeishuBot } from '../../test/e2e/feishu/harness.js';
-import { serveTarget } from '../lib/target.js';
+import { serveExpressTarget, serveTarget } from '../lib/target.js';
 
 // A server under test for bench/feishu/run.ts, in its own process: `bot` (Backline in webhook
 // mode, logging at the production default, info) or `bare` (the same webhook transport, i.e.
@@ -20,12 +19,5 @@ if (kind === 'bot') {
     'card.action.trigger': async () => ({ toast: { type: 'info', content: 'ok' }, card: { type: 'raw', data: { schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'ok' }] } } } }),
   } as never);
   mountWebhook(http, { dispatcher, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN, log: pino({ level: 'silent' }) });
-  const server = http.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  serveTarget(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
-    stop: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  });
+  await serveExpressTarget(http);
 }

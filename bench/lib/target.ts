@@ -1,5 +1,8 @@
-// The child's side of forkTarget (bench/lib/http-bench.ts). Kept apart from the client so a
-// server under test does not load the client's undici (which would replace its fetch dispatcher).
+import type { Express } from 'express';
+import type { AddressInfo } from 'node:net';
+
+// The child's side of forkTarget (bench/lib/http-bench.ts), apart from the load generator's code,
+// which a server under test has no reason to load.
 
 /** Reports `url` to the parent and answers its settle / ask / cpu / stop calls. */
 export function serveTarget(url: string, handlers: { settle?: () => Promise<void>; ask?: (what: string) => unknown; stop: () => Promise<void> }): void {
@@ -21,4 +24,16 @@ export function serveTarget(url: string, handlers: { settle?: () => Promise<void
   });
   process.on('disconnect', () => process.exit(0));
   process.send!({ ready: url });
+}
+
+/** Serves a bare app (the comparison's baseline) on a free port and reports it as the target. */
+export async function serveExpressTarget(http: Express): Promise<void> {
+  const server = http.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  serveTarget(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+    stop: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  });
 }

@@ -7,11 +7,7 @@
 // the (status, nextRemindAt) index, and (b) a whole tick's reminder phase: reading the due rows,
 // planning, claiming each task with its conditional update and writing one batched outbox row per
 // person, in one transaction per person.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import pino from 'pino';
 import { stringify } from 'yaml';
 import { parseOrgConfig } from '../../src/config/load-org.js';
@@ -21,6 +17,7 @@ import { createPrisma } from '../../src/persistence/prisma.js';
 import { RequestRepository } from '../../src/persistence/request-repository.js';
 import { insertMany, SqlClient } from '../../src/persistence/sql-client.js';
 import { Scheduler } from '../../src/scheduling/scheduler.js';
+import { freshDatabaseUrl } from '../../test/helpers/databases.js';
 
 const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '100000' }, steps: { type: 'string', default: '1000000' }, managers: { type: 'string', default: '500' }, only: { type: 'string' } } });
 const REQUESTS = Number(args.requests);
@@ -50,21 +47,6 @@ function buildOrg() {
     company: { roles: { companyLeader: ['m0'], marketManager: ['m1'], legal: ['m2'], administration: ['m3'], monitor: ['m4'] } },
   });
   return parseOrgConfig(yaml, 'bench org');
-}
-
-async function databaseUrl(provider: 'sqlite' | 'postgresql') {
-  if (provider === 'sqlite') return { url: `file:${join(mkdtempSync(join(tmpdir(), 'backline-bench-sched-')), 'bench.db')}`, drop: async () => {} };
-  const schema = `bench_sched_${Date.now()}`;
-  const base = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-  return {
-    url: `${base}?schema=${schema}`,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    },
-  };
 }
 
 const ms = (start: number) => Math.round(performance.now() - start);
@@ -138,7 +120,7 @@ async function seedSteps(sql: SqlClient) {
 
 async function bench(provider: 'sqlite' | 'postgresql') {
   const org = buildOrg();
-  const { url, drop } = await databaseUrl(provider);
+  const { url, drop } = await freshDatabaseUrl(provider);
   await applyMigrations(url);
   const db = createPrisma(url);
   const sql = await SqlClient.open(url);

@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import express from 'express';
-import { serveTarget } from '../lib/target.js';
+import { serveExpressTarget, serveTarget } from '../lib/target.js';
 import { SECRET, startSlackBot } from '../../test/e2e/slack/harness.js';
 
 // A server under test for bench/slack/run.ts, in its own process: `bot` (Backline, logging at
@@ -20,12 +19,5 @@ if (kind === 'bot') {
     await ack();
   });
   await app.init();
-  const server = http.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  serveTarget(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
-    stop: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  });
+  await serveExpressTarget(http);
 }

@@ -4,12 +4,13 @@ import type { AdapterContext, PlatformAdapter } from '../../app/adapter.js';
 import { noDigestReply, parseSupportCommand, snoozeReply, snoozeUsage } from '../../app/commands.js';
 import type { Locale } from '../../core/catalog/types.js';
 import { isDomainError, type DomainError } from '../../core/errors.js';
-import { formatDateTime } from '../../core/i18n/i18n.js';
-import { t, type MessageKey } from '../../core/i18n/messages.js';
+import { errorText as describeError, fieldErrorText } from '../../core/i18n/error-text.js';
+import { t } from '../../core/i18n/messages.js';
 import { FeishuChannel, FeishuMessages } from './channel.js';
 import { callbackValue, MENU, NAME, type CallbackValue } from './ids.js';
 import { fm } from './messages.js';
-import { actionInputFor, cardActionEvent, immediateAction, menuEvent, messageEvent, messageText, readAction, readForm, type CardActionEvent } from './parse.js';
+import { immediateAction } from '../../core/views/request-card.js';
+import { actionInputFor, cardActionEvent, menuEvent, messageEvent, messageText, readAction, readForm, type CardActionEvent } from './parse.js';
 import type { Card } from './render/kit.js';
 import { renderCard, type ActionFormState } from './render/request-card.js';
 import { renderForm, renderList, renderMessageView, renderPicker, renderSubmitted, textContent, type People } from './render/views.js';
@@ -120,14 +121,8 @@ export async function createFeishuAdapter(ctx: AdapterContext): Promise<FeishuAd
   const choosable = () => org().allPeople().slice(0, 100).map((p) => ({ value: p.id, label: p.name }));
 
   /** A DomainError in the reader's language; "at" instants in their zone. */
-  const errorText = (e: DomainError, locale: Locale, personId?: string): string => {
-    const params = { ...e.params };
-    if (typeof params.at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(params.at)) params.at = formatDateTime(new Date(params.at), locale, org().timezone(personId));
-    if (typeof params.status === 'string') params.status = t(locale, `status.${params.status}` as MessageKey);
-    return t(locale, e.messageKey as MessageKey, params);
-  };
-  const fieldMessage = (message: string, locale: Locale, e: DomainError) =>
-    /^(error|field)\.[a-z_]+$/.test(message) ? t(locale, message as MessageKey, e.params) : message;
+  const errorText = (e: DomainError, locale: Locale, personId?: string): string => describeError(e, locale, org().timezone(personId));
+  const fieldMessage = (message: string, locale: Locale, e: DomainError) => fieldErrorText(message, locale, e.params);
 
   const answer = (card?: Card, toast?: CallbackAnswer['toast']): CallbackAnswer => ({ ...(toast ? { toast } : {}), ...(card ? { card: { type: 'raw', data: card } } : {}) });
   const fail = (content: string, card?: Card) => answer(card, { type: 'error', content });

@@ -142,22 +142,6 @@ export function readAction(id: ActionId, formValue: Record<string, unknown>): Ac
   }
 }
 
-/** The action a button does at once, without an inline form (or undefined when it needs one). */
-export function immediateAction(id: ActionId): Action | undefined {
-  switch (id) {
-    // One click, as in Slack: an approval comment is optional and a stale click gets "already decided".
-    case 'approve':
-      return { type: 'decide', decision: 'approve' };
-    case 'accept':
-    case 'start':
-    case 'nudge':
-    case 'withdraw':
-      return { type: id };
-    default:
-      return undefined;
-  }
-}
-
 /** Where a domain field error belongs in the inline action form. */
 export function actionInputFor(field: string): string {
   if (field === 'link') return NAME.link;

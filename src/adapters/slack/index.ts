@@ -4,14 +4,16 @@ import type { AdapterContext, PlatformAdapter } from '../../app/adapter.js';
 import { noDigestReply, parseSupportCommand, snoozeReply, snoozeUsage } from '../../app/commands.js';
 import type { Locale } from '../../core/catalog/types.js';
 import { isDomainError, type DomainError } from '../../core/errors.js';
-import { formatDateTime, normaliseLocale } from '../../core/i18n/i18n.js';
-import { t, type MessageKey } from '../../core/i18n/messages.js';
+import { errorText as describeError, fieldErrorText } from '../../core/i18n/error-text.js';
+import { normaliseLocale } from '../../core/i18n/i18n.js';
+import { t } from '../../core/i18n/messages.js';
 import type { CardAction } from '../../core/views/model.js';
 import { SlackChannel } from './channel.js';
 import { keepAliveFetch } from './http-fetch.js';
 import { ACTION, BLOCK, blockForField, CALLBACK, COMMAND, parseCardRef } from './ids.js';
 import { st } from './messages.js';
-import { actionBlockFor, immediateAction, readAction, readForm, type ViewState } from './parse.js';
+import { immediateAction } from '../../core/views/request-card.js';
+import { actionBlockFor, readAction, readForm, type ViewState } from './parse.js';
 import { renderCard, renderMessageView } from './render/card.js';
 import { renderHome, renderListMessage } from './render/home.js';
 import { renderActionModal, renderDetails, renderForm, renderPicker, renderSubmitted, type ActionMetadata, type FormMetadata, type Prefill } from './render/modals.js';
@@ -127,14 +129,8 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
   };
 
   /** A DomainError in the reader's language; "at" instants in their zone. */
-  const errorText = (e: DomainError, locale: Locale, personId?: string): string => {
-    const params = { ...e.params };
-    if (typeof params.at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(params.at)) params.at = formatDateTime(new Date(params.at), locale, org().timezone(personId));
-    if (typeof params.status === 'string') params.status = t(locale, `status.${params.status}` as MessageKey);
-    return t(locale, e.messageKey as MessageKey, params);
-  };
-  const fieldMessage = (message: string, locale: Locale, e: DomainError) =>
-    /^(error|field)\.[a-z_]+$/.test(message) ? t(locale, message as MessageKey, e.params) : message;
+  const errorText = (e: DomainError, locale: Locale, personId?: string): string => describeError(e, locale, org().timezone(personId));
+  const fieldMessage = (message: string, locale: Locale, e: DomainError) => fieldErrorText(message, locale, e.params);
 
   // Work after the ack is tracked so tests (and stop) can wait for it.
   const inFlight = new Set<Promise<unknown>>();

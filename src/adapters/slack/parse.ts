@@ -99,21 +99,6 @@ export function readAction(id: CardAction['id'], state: ViewState, org: Org): Ac
   }
 }
 
-/** The action a button does at once, without a modal (or undefined when it needs one). */
-export function immediateAction(id: CardAction['id']): Action | undefined {
-  switch (id) {
-    case 'approve':
-      return { type: 'decide', decision: 'approve' };
-    case 'accept':
-    case 'start':
-    case 'nudge':
-    case 'withdraw':
-      return { type: id };
-    default:
-      return undefined;
-  }
-}
-
 /** Where a domain field error belongs in an action modal. */
 export function actionBlockFor(field: string): string {
   if (field === 'link') return BLOCK.link;

@@ -9,6 +9,7 @@ import { LOCALES, ROLES, type Locale, type RoleId } from '../../core/catalog/typ
 import type { Action } from '../../core/domain/lifecycle.js';
 import { REQUEST_STATUSES } from '../../core/domain/types.js';
 import { isDomainError } from '../../core/errors.js';
+import { fieldErrorText } from '../../core/i18n/error-text.js';
 import { formatDateTime, normaliseLocale, pick } from '../../core/i18n/i18n.js';
 import { t, type MessageKey } from '../../core/i18n/messages.js';
 import type { Org } from '../../core/org.js';
@@ -112,7 +113,7 @@ export function mountConsole(ctx: ConsoleContext): void {
     }
   };
   /** A domain error in the reader's language; field messages may be message keys from the domain. */
-  const say = (l: Locale, text: string, params: Record<string, string | number> = {}) => (/^(error|field)\.[a-z_]+$/.test(text) ? t(l, text as MessageKey, params) : text);
+  const say = (l: Locale, text: string, params: Record<string, string | number> = {}) => fieldErrorText(text, l, params);
 
   // ── shared ───────────────────────────────────────────────────────────────
   router.get('/console/console.css', (_req, res) => {

@@ -19,6 +19,11 @@ export function format(template: string, params: Params = {}): string {
   });
 }
 
+/** An adapter's own table over the shared one: its translator knows both sets of keys. */
+export function extendMessages<A extends string, B extends string>(shared: MessageTable<A>, own: MessageTable<B>): MessageTable<A | B> {
+  return { en: { ...shared.en, ...own.en }, 'zh-CN': { ...shared['zh-CN'], ...own['zh-CN'] } } as MessageTable<A | B>;
+}
+
 export function translator<K extends string>(table: MessageTable<K>) {
   return (locale: Locale, key: K, params?: Params): string => format(table[locale][key] ?? table.en[key] ?? key, params);
 }

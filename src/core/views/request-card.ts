@@ -1,5 +1,6 @@
 import type { Locale } from '../catalog/types.js';
 import { availableActions } from '../domain/lifecycle.js';
+import type { Action } from '../domain/lifecycle.js';
 import type { RequestState, RequestStatus } from '../domain/types.js';
 import { formatAge, formatDateTime, pick } from '../i18n/i18n.js';
 import { t, type MessageKey } from '../i18n/messages.js';
@@ -163,4 +164,22 @@ export function buildRequestCard(input: CardInput): RequestCard {
     facts, approvals, waitingOn, yourTurn, history, deliverables, actions,
     ...(input.baseUrl ? { url: `${input.baseUrl.replace(/\/$/, '')}/requests/${r.id}` } : {}),
   };
+}
+
+/**
+ * The action a card button does at once, with no form to fill (undefined when it needs one).
+ * An approval's comment is optional, so Approve is one click; a stale click hears "already decided".
+ */
+export function immediateAction(id: CardAction['id']): Action | undefined {
+  switch (id) {
+    case 'approve':
+      return { type: 'decide', decision: 'approve' };
+    case 'accept':
+    case 'start':
+    case 'nudge':
+    case 'withdraw':
+      return { type: id };
+    default:
+      return undefined;
+  }
 }
