@@ -10,6 +10,7 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_APP_TOKEN: z.string().optional(),
   SLACK_API_URL: z.url().optional(),
+  SLACK_WEB_API_PRIORITY: z.enum(['background', 'normal']).default('background'),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
   FEISHU_MODE: z.enum(['ws', 'webhook']).default('ws'),

@@ -31,6 +31,9 @@ export class FakeSlackApi {
   readonly userLocales = new Map<string, string>();
   private readonly failures: Failure[] = [];
   private readonly delays = new Map<string, number>();
+  /** Calls answered with ok: true, by method (counted whether or not calls are recorded). */
+  readonly okCounts = new Map<string, number>();
+  private record = true;
   private server: Server | undefined;
   private seq = 0;
   private tsSeq = 0;
@@ -45,8 +48,13 @@ export class FakeSlackApi {
     return `http://127.0.0.1:${this.port}/response/${id}`;
   }
 
-  /** keepAliveMs: idle keep-alive; at 1 s (tests) undici's 2 s threshold makes clients reconnect for every call. */
-  async start(opts: { keepAliveMs?: number } = {}): Promise<this> {
+  /**
+   * keepAliveMs: idle keep-alive; at 1 s (tests) undici's 2 s threshold makes clients reconnect for every call.
+   * record: false answers as usual but keeps no calls and no views, only `okCounts` (a load test's
+   * thousands of modals would otherwise pile up in this process's heap, and its GC on the CPU the bot shares).
+   */
+  async start(opts: { keepAliveMs?: number; record?: boolean } = {}): Promise<this> {
+    this.record = opts.record ?? true;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = opts.keepAliveMs ?? 1000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
@@ -99,7 +107,7 @@ export class FakeSlackApi {
     const method = url.replace(/^\/api\//, '').split('?')[0]!;
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     const call: RecordedCall = { method, body, at: Date.now() };
-    this.calls.push(call);
+    if (this.record) this.calls.push(call);
     const wait = this.delays.get(method);
     if (wait) await new Promise((r) => setTimeout(r, wait));
     const failure = this.failures.find((f) => f.method === method && f.times > 0);
@@ -114,7 +122,14 @@ export class FakeSlackApi {
       res.end('internal server error');
       return;
     }
-    call.response = this.answer(method, body);
+    // As Slack does: a call without the bot's token (Authorization header or `token` argument)
+    // is refused, and JSON bodies are for write methods only.
+    const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? body.token;
+    const json = (req.headers['content-type'] ?? '').includes('application/json');
+    if (typeof token !== 'string' || !token.startsWith('xoxb-')) call.response = { ok: false, error: 'not_authed' };
+    else if (json && !/^(chat|views)\./.test(method)) call.response = { ok: false, error: 'invalid_arguments' };
+    else call.response = this.answer(method, body);
+    if (call.response.ok) this.okCounts.set(method, (this.okCounts.get(method) ?? 0) + 1);
     this.send(res, 200, call.response);
   }
 
@@ -147,7 +162,7 @@ export class FakeSlackApi {
         const id = method === 'views.update' ? String(body.view_id ?? '') : `V${String(++this.seq).padStart(8, '0')}`;
         if (method === 'views.update' && !this.views.has(id)) return { ok: false, error: 'not_found' };
         const view = { ...(body.view as Record<string, unknown>), id, hash: `h${++this.seq}`, ...(method === 'views.update' ? { root_view_id: this.views.get(id)?.root_view_id } : { root_view_id: id }) };
-        this.views.set(id, view);
+        if (this.record) this.views.set(id, view);
         return { ok: true, view };
       }
       case 'conversations.open': {

@@ -1,4 +1,7 @@
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import {
+  App, ExpressReceiver, LogLevel, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Logger as BoltLogger, type SlackAction, type SlackActionMiddlewareArgs, type SlackCommandMiddlewareArgs,
+  type SlackEventMiddlewareArgs, type SlackOptionsMiddlewareArgs, type SlackShortcutMiddlewareArgs, type SlackViewMiddlewareArgs,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AdapterContext, PlatformAdapter } from '../../app/adapter.js';
 import { noDigestReply, parseSupportCommand, snoozeReply, snoozeUsage } from '../../app/commands.js';
@@ -9,7 +12,7 @@ import { normaliseLocale } from '../../core/i18n/i18n.js';
 import { t } from '../../core/i18n/messages.js';
 import type { CardAction } from '../../core/views/model.js';
 import { SlackChannel } from './channel.js';
-import { keepAliveFetch } from './http-fetch.js';
+import { ThreadedWebClient } from './web-api-thread.js';
 import { ACTION, BLOCK, blockForField, CALLBACK, COMMAND, parseCardRef } from './ids.js';
 import { st } from './messages.js';
 import { immediateAction } from '../../core/views/request-card.js';
@@ -63,6 +66,11 @@ interface ActionBody {
   view?: { id: string; hash: string; type: string; private_metadata?: string; root_view_id?: string };
 }
 
+type ActionArgs = SlackActionMiddlewareArgs<SlackAction> & AllMiddlewareArgs;
+type ActionHandler = (args: ActionArgs) => Promise<void>;
+type ViewArgs = SlackViewMiddlewareArgs;
+type ViewHandler = (args: ViewArgs) => Promise<void>;
+
 export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdapter> {
   const { env, services } = ctx;
   const log = ctx.log.child({ platform: 'slack' });
@@ -72,7 +80,6 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     // The outbox owns retries (with backoff, across restarts); the client must fail fast, 429 included.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    fetch: keepAliveFetch(),
   };
   const receiver = socketMode ? undefined : new ExpressReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET!,
@@ -88,7 +95,11 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     convoStore: false, // conversation state is ours (the database), not Bolt's in-memory store
     ...(receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN! }),
   });
-  const client = app.client;
+  // Web API calls run off the acking thread (web-api-thread.ts); Bolt's own client (app.client)
+  // is left for Bolt's start-up auth.test.
+  const client = new ThreadedWebClient(env.SLACK_BOT_TOKEN!, { ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}), background: env.SLACK_WEB_API_PRIORITY === 'background' }, log);
+  // A modal is a listener's last step and nothing reads Slack's answer: opened one-way.
+  const modals = client.oneWay;
   const org = () => services.org;
 
   // Slack's own locale for people whose org entry sets none, learned from users.info once.
@@ -132,28 +143,35 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
   const errorText = (e: DomainError, locale: Locale, personId?: string): string => describeError(e, locale, org().timezone(personId));
   const fieldMessage = (message: string, locale: Locale, e: DomainError) => fieldErrorText(message, locale, e.params);
 
-  // Work after the ack is tracked so tests (and stop) can wait for it.
+  // Bolt's middleware chain ends when the listener acks (events: at once, Bolt acked them), so the
+  // request's Bolt context is not held while the work after the ack waits on Slack; that work
+  // goes on here, tracked so that tests (and stop) can wait for it. A failure before the ack
+  // still reaches Bolt, which answers the request with an error.
   const inFlight = new Set<Promise<unknown>>();
-  app.use(async ({ next }) => {
-    const p = next();
-    inFlight.add(p);
-    try {
-      await p;
-    } finally {
-      inFlight.delete(p);
-    }
-  });
-
-  // Bolt does not deduplicate: a retried event (X-Slack-Retry-Num, same event_id) stops here.
-  // Events are acked by the receiver before middleware runs, so this costs the sender nothing.
-  app.use(async ({ body, next, context }) => {
-    const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await services.firstSeen(`slack:event:${eventId}`))) {
-      log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack event already handled');
-      return;
-    }
-    await next();
-  });
+  const tracked = <A extends { ack?: (response?: never) => Promise<void> }>(listener: (args: A) => Promise<void>) => async (args: A): Promise<void> => {
+    let detached = !args.ack;
+    let detach!: () => void;
+    const ackSent = new Promise<void>((resolve) => (detach = resolve));
+    const ack = args.ack;
+    if (ack) {
+      args.ack = async (response?: never) => {
+        await ack(response);
+        detached = true;
+        detach();
+      };
+    } else detach();
+    const work = listener(args);
+    inFlight.add(work);
+    work.then(
+      () => inFlight.delete(work),
+      (e: unknown) => {
+        inFlight.delete(work);
+        // Before the ack, the error goes to Bolt through the race below.
+        if (detached) log.error({ err: e }, 'slack listener failed');
+      },
+    );
+    await Promise.race([work, ackSent]);
+  };
 
   const notLinked = (user: string) => st(localeNow(user), 'not_linked', { user });
 
@@ -165,12 +183,12 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
   /** Opens a modal from a button: on top of the current modal when clicked inside one. */
   const openModal = async (body: ActionBody, view: ModalView) => {
     if (!body.trigger_id) return;
-    if (body.view?.type === 'modal') await client.views.push({ trigger_id: body.trigger_id, view });
-    else await client.views.open({ trigger_id: body.trigger_id, view });
+    if (body.view?.type === 'modal') await modals.views.push({ trigger_id: body.trigger_id, view });
+    else await modals.views.open({ trigger_id: body.trigger_id, view });
   };
 
   // ── /support ───────────────────────────────────────────────────────────────
-  app.command(COMMAND, async ({ command, ack, respond }) => {
+  const onCommand = async ({ command, ack, respond }: SlackCommandMiddlewareArgs): Promise<void> => {
     const user = command.user_id;
     const person = org().personBySlack(user);
     if (!person) return void (await ack({ response_type: 'ephemeral', text: notLinked(user) }));
@@ -202,24 +220,24 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     }
     const form = cmd.kind === 'type' ? services.form(cmd.text, person.id, { locale }) : null;
     const view = form ? renderForm(form, { slackIdOf }) : pickerView(person.id, locale);
-    await client.views.open({ trigger_id: command.trigger_id, view });
-  });
+    await modals.views.open({ trigger_id: command.trigger_id, view });
+  };
 
   // ── "Request support from this message" ───────────────────────────────────
-  app.shortcut(CALLBACK.fromMessage, async ({ shortcut, ack, body }) => {
+  const onShortcut = async ({ shortcut, ack, body }: SlackShortcutMiddlewareArgs): Promise<void> => {
     await ack();
+    if (shortcut.callback_id !== CALLBACK.fromMessage) return;
     const s = shortcut as unknown as { trigger_id: string; user: { id: string }; team?: { domain?: string }; channel: { id: string }; message: { text?: string; ts: string } };
     const person = org().personBySlack(s.user.id);
     if (!person) return void (await ephemeral({ user: s.user, channel: s.channel } as ActionBody, notLinked(s.user.id)));
     const locale = await localeOf(s.user.id);
     const link = permalink(s.team?.domain ?? (body as { team?: { domain?: string } }).team?.domain, s.channel.id, s.message.ts);
     const prefill: Prefill = { text: s.message.text ?? '', ...(link ? { link } : {}) };
-    await client.views.open({ trigger_id: s.trigger_id, view: renderPicker(services.picker(person.id, locale), prefill) });
-  });
+    await modals.views.open({ trigger_id: s.trigger_id, view: renderPicker(services.picker(person.id, locale), prefill) });
+  };
 
   // ── picker → form ─────────────────────────────────────────────────────────
-  app.action(new RegExp(`^${ACTION.chooseType.replace('.', '\\.')}`), async ({ ack, body, action }) => {
-    await ack();
+  const onChooseType: ActionHandler = async ({ body, action }) => {
     const b = body as unknown as ActionBody;
     const person = org().personBySlack(b.user.id);
     const typeId = (action as { value?: string }).value ?? '';
@@ -228,11 +246,11 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     const form = services.form(typeId, person.id, { locale });
     if (!form) return;
     const meta = readMetadata<FormMetadata>(b.view.private_metadata);
-    await client.views.update({ view_id: b.view.id, hash: b.view.hash, view: renderForm(form, { slackIdOf, ...(meta.p ? { prefill: meta.p } : {}) }) });
-  });
+    await modals.views.update({ view_id: b.view.id, hash: b.view.hash, view: renderForm(form, { slackIdOf, ...(meta.p ? { prefill: meta.p } : {}) }) });
+  };
 
   // ── submit a request ──────────────────────────────────────────────────────
-  app.view(CALLBACK.form, async ({ ack, body, view }) => {
+  const onSubmitForm: ViewHandler = async ({ ack, body, view }) => {
     const user = body.user.id;
     const person = org().personBySlack(user);
     const meta = readMetadata<FormMetadata>(view.private_metadata);
@@ -260,11 +278,10 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
       if (Object.keys(errors).length === 0) errors[e.code === 'no_route' ? BLOCK.unit : firstInput] = errorText(e, locale, person.id);
       await ack({ response_action: 'errors', errors });
     }
-  });
+  };
 
   // ── card buttons ──────────────────────────────────────────────────────────
-  app.action(new RegExp(`^${ACTION.cardPrefix.replace('.', '\\.')}`), async ({ ack, body, action }) => {
-    await ack();
+  const onCardButton: ActionHandler = async ({ body, action }) => {
     const b = body as unknown as ActionBody;
     const a = action as { action_id: string; value?: string; action_ts: string };
     const id = a.action_id.slice(ACTION.cardPrefix.length) as CardAction['id'];
@@ -313,15 +330,10 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
       return;
     }
     await openModal(b, renderActionModal(card, available));
-  });
-
-  // A link button still sends an interaction, which must be acked.
-  app.action(new RegExp(`^${ACTION.link.replace('.', '\\.')}`), async ({ ack }) => {
-    await ack();
-  });
+  };
 
   // ── the input a button asked for (reason, question, rating, supporter …) ──
-  app.view(CALLBACK.action, async ({ ack, body, view }) => {
+  const onSubmitAction: ViewHandler = async ({ ack, body, view }) => {
     const user = body.user.id;
     const person = org().personBySlack(user);
     const meta = readMetadata<ActionMetadata>(view.private_metadata);
@@ -347,7 +359,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
       if (Object.keys(errors).length === 0) errors[firstInput] = errorText(e, locale, person.id);
       await ack({ response_action: 'errors', errors });
     }
-  });
+  };
 
   // ── App Home and "Open" buttons ───────────────────────────────────────────
   const publishHome = async (user: string) => {
@@ -357,13 +369,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     await client.views.publish({ user_id: user, view: renderHome(await services.lists(person.id, locale)) });
   };
 
-  app.event('app_home_opened', async ({ event }) => {
-    if (event.tab !== 'home') return;
-    await publishHome(event.user);
-  });
-
-  app.action(new RegExp(`^${ACTION.homeOpen.replace('.', '\\.')}`), async ({ ack, body, action }) => {
-    await ack();
+  const onHomeOpen: ActionHandler = async ({ body, action }) => {
     const b = body as unknown as ActionBody;
     const person = org().personBySlack(b.user.id);
     const requestId = Number((action as { value?: string }).value);
@@ -372,28 +378,26 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     const card = await services.card(requestId, person.id, locale);
     if (!card) return void (await ephemeral(b, t(locale, 'error.not_found', { id: requestId })));
     await openModal(b, renderDetails(card));
-  });
+  };
 
   // A reminder's snooze button: no reminders for that many hours; the answer says until when.
-  app.action(new RegExp(`^${ACTION.snooze.replace('.', '\\.')}`), async ({ ack, body, action }) => {
-    await ack();
+  const onSnooze: ActionHandler = async ({ body, action }) => {
     const b = body as unknown as ActionBody;
     const person = org().personBySlack(b.user.id);
     if (!person) return void (await ephemeral(b, notLinked(b.user.id)));
     const result = await ctx.scheduler.snooze(person.id, Number((action as { value?: string }).value));
     await ephemeral(b, snoozeReply(result, await localeOf(b.user.id), org().timezone(person.id)));
-  });
+  };
 
-  app.action(ACTION.homeNew, async ({ ack, body }) => {
-    await ack();
+  const onHomeNew: ActionHandler = async ({ body }) => {
     const b = body as unknown as ActionBody;
     const person = org().personBySlack(b.user.id);
     if (!person || !b.trigger_id) return;
-    await client.views.open({ trigger_id: b.trigger_id, view: pickerView(person.id, await localeOf(b.user.id)) });
-  });
+    await modals.views.open({ trigger_id: b.trigger_id, view: pickerView(person.id, await localeOf(b.user.id)) });
+  };
 
   // ── thread replies under a card are comments on the request ───────────────
-  app.event('message', async ({ event }) => {
+  const onMessage = async (event: unknown): Promise<void> => {
     const m = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; thread_ts?: string; ts: string; channel: string };
     if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user || !m.thread_ts || !m.text?.trim()) return;
     const ref = await services.requestForMessage('slack', m.thread_ts);
@@ -405,10 +409,10 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
       if (!isDomainError(e)) throw e;
       await client.chat.postMessage({ channel: m.channel, thread_ts: m.thread_ts, text: errorText(e, await localeOf(m.user), person.id) });
     }
-  });
+  };
 
   // ── options for selects with more than 100 choices (external_select) ─────
-  app.options(ACTION.value, async ({ ack, body }) => {
+  const onOptions = async ({ ack, body }: SlackOptionsMiddlewareArgs<'block_suggestion'>): Promise<void> => {
     const b = body as unknown as { block_id?: string; value?: string; view?: { private_metadata?: string }; user: { id: string } };
     const meta = readMetadata<FormMetadata>(b.view?.private_metadata);
     const field = meta.t ? org().type(meta.t)?.fields.find((f) => `${BLOCK.fieldPrefix}${f.id}` === b.block_id) : undefined;
@@ -419,7 +423,51 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
       .filter((o) => !q || o.text.text.toLowerCase().includes(q) || (o.value ?? '').toLowerCase().includes(q))
       .slice(0, 100);
     await ack({ options });
-  });
+  };
+
+  // ── routing ───────────────────────────────────────────────────────────────
+  // Bolt runs every registered listener's matchers on every payload, each on its own copy of the
+  // arguments; with a listener per button that was most of the acking thread's work for a
+  // /support command (bench/slack). One middleware routes each payload by its kind and id instead.
+  const actionRoutes: Array<[prefix: string, handler: ActionHandler]> = [
+    [ACTION.chooseType, onChooseType],
+    [ACTION.cardPrefix, onCardButton],
+    [ACTION.homeOpen, onHomeOpen],
+    [ACTION.homeNew, onHomeNew],
+    [ACTION.snooze, onSnooze],
+    // A link button still sends an interaction; it only needs the ack every action gets.
+  ];
+  const viewRoutes: Record<string, ViewHandler> = { [CALLBACK.form]: onSubmitForm, [CALLBACK.action]: onSubmitAction };
+
+  const onEvent = async ({ event, body, context }: SlackEventMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    // Bolt does not deduplicate: a retried event (X-Slack-Retry-Num, same event_id) stops here.
+    // Events are acked by the receiver before middleware runs, so this costs the sender nothing.
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !(await services.firstSeen(`slack:event:${eventId}`))) {
+      log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack event already handled');
+      return;
+    }
+    if (event.type === 'app_home_opened') {
+      if (event.tab === 'home') await publishHome(event.user);
+    } else if (event.type === 'message') await onMessage(event);
+  };
+
+  app.use(tracked(async (args: AnyMiddlewareArgs & AllMiddlewareArgs) => {
+    if ('command' in args) {
+      if (args.command.command === COMMAND) await onCommand(args);
+      else await args.ack();
+    } else if ('action' in args) {
+      await args.ack();
+      const id = (args.action as { action_id?: string }).action_id ?? '';
+      await actionRoutes.find(([prefix]) => id.startsWith(prefix))?.[1](args as ActionArgs);
+    } else if ('view' in args) {
+      const handler = args.body.type === 'view_submission' ? viewRoutes[args.view.callback_id] : undefined;
+      if (handler) await handler(args as ViewArgs);
+      else await args.ack();
+    } else if ('shortcut' in args) await onShortcut(args);
+    else if ('options' in args) await onOptions(args as SlackOptionsMiddlewareArgs<'block_suggestion'>);
+    else if ('event' in args) await onEvent(args);
+  }));
 
   app.error(async (e) => {
     log.error({ err: e }, 'slack listener failed');
@@ -427,6 +475,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
 
   const idle = async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    await client.idle();
   };
 
   return {
@@ -441,6 +490,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     async stop() {
       if (socketMode) await app.stop();
       await idle();
+      await client.close();
     },
   };
 }

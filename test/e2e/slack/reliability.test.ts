@@ -149,4 +149,18 @@ describe('Slack: reliability', () => {
     expect(bot.statusOf('rep.a', id)).toContain('Waiting for the coordinator');
     expect(await bot.app.db.prisma.request.count({ where: { typeId: 'sales-collateral' } })).toBe(1);
   });
+
+  it('acks interactions it has no use for at once (a button or modal from an older version), instead of leaving Slack to time out', async () => {
+    const calls = bot.fake.calls.length;
+    const click = await bot.click('rep.a', { action_id: 'retired.button', value: 'x' }, { message: { channel: 'D0REPA', ts: '1700000000.000100' } });
+    const submit = await bot.interact({ type: 'view_submission', user: { id: bot.uid('rep.a'), team_id: 'T0TEST' }, team: { id: 'T0TEST' }, api_app_id: 'A0BACKLINE', view: { id: 'V0OLD', callback_id: 'retired.modal', state: { values: {} }, blocks: [] } });
+    const shortcut = await bot.interact({ type: 'shortcut', callback_id: 'retired.shortcut', trigger_id: 'trig.old', user: { id: bot.uid('rep.a') }, team: { id: 'T0TEST' } });
+    for (const r of [click, submit, shortcut]) {
+      expect(r.status).toBe(200);
+      expect(r.ms).toBeLessThan(1000);
+    }
+    expect(submit.text).toBe('');
+    await bot.settle();
+    expect(bot.fake.calls.length).toBe(calls);
+  });
 });
