@@ -15,6 +15,8 @@ export interface Req {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** Set, the time the request was sent (epoch ms) goes into `sentAt` under this key. */
+  key?: string;
 }
 
 export interface Target {
@@ -81,7 +83,7 @@ export async function forkTarget(name: string, file: URL, args: string[] = [], e
 }
 
 /** Sends `reqs` over `pool` with `concurrency` workers; returns each request's latency in ms. */
-async function round(pool: Pool, reqs: Req[], concurrency: number, check: (status: number, body: string) => string | undefined): Promise<number[]> {
+async function round(pool: Pool, reqs: Req[], concurrency: number, check: (status: number, body: string) => string | undefined, sentAt?: Map<string, number>): Promise<number[]> {
   const samples: number[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -89,6 +91,7 @@ async function round(pool: Pool, reqs: Req[], concurrency: number, check: (statu
       const r = reqs[next++];
       if (!r) return;
       const start = performance.now();
+      if (r.key && sentAt) sentAt.set(r.key, performance.timeOrigin + start);
       const res = await pool.request({ method: 'POST', path: r.path, headers: r.headers, body: r.body });
       const text = await res.body.text();
       samples.push(performance.now() - start);
@@ -111,6 +114,8 @@ export interface CompareOptions {
   helpers?: Target[];
   levels?: number[];
   perLevel?: number;
+  /** Filled with the send time (epoch ms) of every request that has a `key`. */
+  sentAt?: Map<string, number>;
   warmup?: number;
 }
 
@@ -149,7 +154,7 @@ export async function compare(o: CompareOptions): Promise<boolean> {
     pools.set(t, p);
     return p;
   };
-  const run = (t: Target, pool: Pool, n: number, c: number) => round(pool, o.requests(t, n), c, (s, b) => o.check(t, s, b));
+  const run = (t: Target, pool: Pool, n: number, c: number) => round(pool, o.requests(t, n), c, (s, b) => o.check(t, s, b), o.sentAt);
 
   // Warm-up: JIT, caches, database pages, then the pool's connections at each level.
   for (const t of targets) {

@@ -31,6 +31,8 @@ export class FakeSlackApi {
   readonly userLocales = new Map<string, string>();
   private readonly failures: Failure[] = [];
   private readonly delays = new Map<string, number>();
+  /** Called as each call arrives, before it is answered. */
+  onCall?: (method: string, body: Record<string, unknown>) => void;
   /** Calls answered with ok: true, by method (counted whether or not calls are recorded). */
   readonly okCounts = new Map<string, number>();
   private record = true;
@@ -106,6 +108,7 @@ export class FakeSlackApi {
     }
     const method = url.replace(/^\/api\//, '').split('?')[0]!;
     const body = parseBody(raw, req.headers['content-type'] ?? '');
+    this.onCall?.(method, body);
     const call: RecordedCall = { method, body, at: Date.now() };
     if (this.record) this.calls.push(call);
     const wait = this.delays.get(method);

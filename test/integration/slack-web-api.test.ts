@@ -45,6 +45,12 @@ describe('web API transport', () => {
     );
   });
 
+  it('when nobody reads the answer, still tells success from failure', async () => {
+    expect(await call()('views.open', { trigger_id: 't.3', view: JSON.stringify(VIEW) }, { answer: false })).toEqual({ ok: true });
+    const e = await caught(call()('views.update', { view_id: 'V-none', view: JSON.stringify(VIEW) }, { answer: false }));
+    expect(e).toMatchObject({ code: 'slack_webapi_platform_error', data: { ok: false, error: 'not_found' } });
+  });
+
   it('form-encodes read methods (users.info takes no JSON body)', async () => {
     fake.userLocales.set('U1', 'zh-CN');
     const res = (await call()('users.info', { user: 'U1', include_locale: true })) as { user?: { locale?: string } };

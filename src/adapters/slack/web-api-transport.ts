@@ -11,7 +11,8 @@ import type { WebAPICallResult } from '@slack/web-api';
 // seconds, `…_http_error` + statusCode, `…_request_error`) for classifySlackError.
 // https://docs.slack.dev/apis/web-api#posting_json
 
-export type WebApiCall = (method: string, options: Record<string, unknown>) => Promise<WebAPICallResult>;
+/** `answer: false`: the caller needs only success or failure (Slack echoes a whole modal back). */
+export type WebApiCall = (method: string, options: Record<string, unknown>, how?: { answer?: boolean }) => Promise<WebAPICallResult>;
 
 export interface TransportOptions {
   token: string;
@@ -53,7 +54,7 @@ export function webApiTransport(o: TransportOptions): WebApiCall {
   const agent = o.agent ?? new Agent({ keepAliveTimeout: 30_000, connections: 64, headersTimeout: 30_000, bodyTimeout: 30_000 });
   const base = o.slackApiUrl ?? 'https://slack.com/api/';
   const authorization = `Bearer ${o.token}`;
-  return async (method, options) => {
+  return async (method, options, how) => {
     const asJson = JSON_FAMILIES.some((f) => method.startsWith(f));
     let res;
     try {
@@ -77,6 +78,9 @@ export function webApiTransport(o: TransportOptions): WebApiCall {
     if (res.statusCode !== 200) {
       throw codedError(`An HTTP protocol error occurred: statusCode = ${res.statusCode}`, { code: 'slack_webapi_http_error', statusCode: res.statusCode, body: text.slice(0, 500) });
     }
+    // Success needs no parsing when nobody reads the answer: Slack's starts with "ok" (and a
+    // warning would be worth the parse). Anything else is parsed and checked in full below.
+    if (how?.answer === false && text.startsWith('{"ok":true') && !text.includes('"warning')) return { ok: true };
     let result: WebAPICallResult & { error?: string; warning?: string };
     try {
       result = JSON.parse(text) as typeof result;

@@ -79,7 +79,7 @@ function serveCalls(port: NonNullable<typeof parentPort>, data: ThreadData): voi
       return;
     }
     inFlight += 1;
-    call(m.method, m.options)
+    call(m.method, m.options, { answer: m.id !== 0 })
       .then(
         (result) => {
           if (m.id !== 0) port.postMessage({ id: m.id, result: withoutViewBlocks(result) } satisfies Reply);
