@@ -15,6 +15,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import Database from 'better-sqlite3';
+import lockfile from 'proper-lockfile';
 import pg from 'pg';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -224,10 +225,15 @@ export async function applyMigrations(databaseUrl: string): Promise<{ applied: s
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.file), { recursive: true });
     // better-sqlite3 waits for a lock synchronously, so two migrators in one process would block
-    // each other's thread: chain them. Other processes wait through the busy timeout.
+    // each other's thread: chain them. Other processes wait on a lock file: SQLite's busy timeout
+    // does not cover them, as the engine's transaction starts as a reader and SQLite refuses its
+    // upgrade to a writer at once (SQLITE_BUSY) when another connection wrote in between.
     const previous = sqliteQueue.get(target.file) ?? Promise.resolve();
     const run = previous.then(() =>
-      sqliteUpToDate(target.file, migrationsList) ? { applied: [] } : runApply(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }), migrationsList));
+      sqliteUpToDate(target.file, migrationsList)
+        ? { applied: [] }
+        : withFileLock(`${target.file}.migrate`, () =>
+            sqliteUpToDate(target.file, migrationsList) ? { applied: [] } : runApply(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }), migrationsList)));
     const settled = run.then(() => undefined, () => undefined);
     sqliteQueue.set(target.file, settled);
     void settled.then(() => {
@@ -284,6 +290,19 @@ async function runApply(factory: SqlMigrationAwareDriverAdapterFactory, migratio
   } finally {
     // SQLite: the engine's connection holds an exclusive lock until it is closed.
     await open.close();
+  }
+}
+
+/**
+ * Runs `fn` holding a lock directory (`<name>.lock`, proper-lockfile) that other processes wait
+ * for; a holder that died leaves a lock that goes stale after 30 s.
+ */
+async function withFileLock<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  const release = await lockfile.lock(name, { realpath: false, stale: 30_000, retries: { retries: 1000, minTimeout: 25, maxTimeout: 300 } });
+  try {
+    return await fn();
+  } finally {
+    await release();
   }
 }
 

@@ -31,6 +31,8 @@ export class FakeSlackApi {
   readonly userLocales = new Map<string, string>();
   private readonly failures: Failure[] = [];
   private readonly delays = new Map<string, number>();
+  /** Answered by apps.connections.open: a FakeSlackSocket's url, for Socket Mode. */
+  socketUrl?: () => string;
   /** Called as each call arrives, before it is answered. */
   onCall?: (method: string, body: Record<string, unknown>) => void;
   /** Calls answered with ok: true, by method (counted whether or not calls are recorded). */
@@ -129,7 +131,9 @@ export class FakeSlackApi {
     // is refused, and JSON bodies are for write methods only.
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? body.token;
     const json = (req.headers['content-type'] ?? '').includes('application/json');
-    if (typeof token !== 'string' || !token.startsWith('xoxb-')) call.response = { ok: false, error: 'not_authed' };
+    // apps.connections.open (Socket Mode) takes the app-level token; everything else the bot's.
+    const kind = method === 'apps.connections.open' ? 'xapp-' : 'xoxb-';
+    if (typeof token !== 'string' || !token.startsWith(kind)) call.response = { ok: false, error: 'not_authed' };
     else if (json && !/^(chat|views)\./.test(method)) call.response = { ok: false, error: 'invalid_arguments' };
     else call.response = this.answer(method, body);
     if (call.response.ok) this.okCounts.set(method, (this.okCounts.get(method) ?? 0) + 1);
@@ -138,6 +142,8 @@ export class FakeSlackApi {
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl() } : { ok: false, error: 'invalid_auth' };
       case 'auth.test':
         return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'backline', team_id: 'T0TEST', user_id: 'UBOTUSER1', bot_id: 'BBOT0001' };
       case 'chat.postMessage': {

@@ -483,8 +483,9 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     app,
     idle,
     async start() {
+      // deferInitialization: init (auth.test) first in both modes; Socket Mode then connects.
+      await app.init();
       if (socketMode) await app.start();
-      else await app.init();
       log.info({ mode: socketMode ? 'socket' : 'http', path: socketMode ? undefined : EVENTS_PATH }, 'slack adapter started');
     },
     async stop() {

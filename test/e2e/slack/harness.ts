@@ -7,9 +7,12 @@ import type { SlackAdapter } from '../../../src/adapters/slack/index.js';
 import { createBackline, type Backline } from '../../../src/app/create-app.js';
 import { readEnv } from '../../../src/config/env.js';
 import { FakeSlackApi, dmChannel } from '../../fakes/slack-api.js';
+import { FakeSlackSocket } from '../../fakes/slack-socket.js';
 import { ORG_YAML } from '../../fixtures/org.js';
 
-// Backline with Slack on, against the fake Web API, driven over real HTTP with signed requests.
+// Backline with Slack on, against the fake Web API, driven over real HTTP with signed requests,
+// or in Socket Mode over the fake Slack's WebSocket (startSlackBot(env, { socketMode: true }): the
+// same helpers then push envelopes and read the acknowledgement's payload as the reply).
 // The org is the domain-test fixture with a Slack id for every person; rep.b reads Chinese.
 
 export const SECRET = 'test-signing-secret';
@@ -54,6 +57,7 @@ export class SlackBot {
     readonly url: string,
     readonly slackIds: Map<string, string>,
     private readonly dir: string,
+    readonly socket?: FakeSlackSocket,
   ) {}
 
   get adapter(): SlackAdapter {
@@ -92,21 +96,33 @@ export class SlackBot {
   }
 
   command(personId: string, text = '', headers: Record<string, string> = {}): Promise<Reply> {
-    const body = new URLSearchParams({
+    const fields = {
       token: 'legacy', team_id: TEAM.id, team_domain: TEAM.domain, channel_id: 'C0GENERAL', channel_name: 'general',
       user_id: this.uid(personId) ?? personId, user_name: personId, command: '/support', text, api_app_id: 'A0BACKLINE',
       response_url: this.fake.responseUrl(`${personId}-${++this.triggerSeq}`), trigger_id: `trig.${++this.triggerSeq}`,
-    }).toString();
-    return this.post(body, 'application/x-www-form-urlencoded', headers);
+    };
+    if (this.socket) return this.pushed(this.socket.send('slash_commands', fields));
+    return this.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', headers);
   }
 
   interact(payload: Json, headers: Record<string, string> = {}): Promise<Reply> {
+    if (this.socket) return this.pushed(this.socket.send('interactive', payload));
     return this.post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded', headers);
   }
 
   event(event: Json, eventId: string, headers: Record<string, string> = {}): Promise<Reply> {
-    const body = JSON.stringify({ token: 'legacy', team_id: TEAM.id, api_app_id: 'A0BACKLINE', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
-    return this.post(body, 'application/json', headers);
+    const envelope = { token: 'legacy', team_id: TEAM.id, api_app_id: 'A0BACKLINE', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event };
+    if (this.socket) {
+      const attempt = Number(headers['x-slack-retry-num'] ?? 0);
+      return this.pushed(this.socket.send('events_api', envelope, { attempt, ...(headers['x-slack-retry-reason'] ? { reason: headers['x-slack-retry-reason'] } : {}) }));
+    }
+    return this.post(JSON.stringify(envelope), 'application/json', headers);
+  }
+
+  /** A Socket Mode acknowledgement as the reply HTTP mode would have given. */
+  private async pushed(ack: ReturnType<FakeSlackSocket['send']>): Promise<Reply> {
+    const { payload, ms } = await ack;
+    return { status: 200, text: payload ? JSON.stringify(payload) : '', json: payload, ms };
   }
 
   private user(personId: string) {
@@ -181,13 +197,16 @@ export class SlackBot {
 
   async stop(): Promise<void> {
     await this.app.stop();
+    await this.socket?.stop();
     await this.fake.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
-export async function startSlackBot(env: Record<string, string> = {}): Promise<SlackBot> {
+export async function startSlackBot(env: Record<string, string> = {}, opts: { socketMode?: boolean } = {}): Promise<SlackBot> {
   const fake = await new FakeSlackApi().start();
+  const socket = opts.socketMode ? await new FakeSlackSocket().start() : undefined;
+  if (socket) fake.socketUrl = () => socket.url;
   const dir = mkdtempSync(path.join(tmpdir(), 'backline-slack-'));
   const { yaml, slackIds } = slackOrgYaml();
   const configFile = path.join(dir, 'org.yaml');
@@ -197,12 +216,14 @@ export async function startSlackBot(env: Record<string, string> = {}): Promise<S
   const app = await createBackline({
     env: readEnv({
       DATABASE_URL: `file:${path.join(dir, 'slack.db')}`, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, BACKLINE_SANDBOX: '0', ...env,
+      SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, BACKLINE_SANDBOX: '0',
+      ...(socket ? { SLACK_APP_TOKEN: 'xapp-1-A0BACKLINE-test' } : {}), ...env,
     }),
     configFile, clock,
   });
   const port = await app.start(0);
-  bot = new SlackBot(app, fake, `http://127.0.0.1:${port}`, slackIds, dir);
+  await socket?.connected();
+  bot = new SlackBot(app, fake, `http://127.0.0.1:${port}`, slackIds, dir, socket);
   return bot;
 }
 

@@ -9,10 +9,12 @@ import { startSlackBot, type SlackBot } from './harness.js';
 
 type Json = Record<string, unknown>;
 
-describe('Slack: request lifecycles', () => {
+// Over HTTP (signed requests to POST /slack/events) and over Socket Mode (envelopes on Slack's
+// WebSocket, acknowledged on it): the same listeners answer both.
+describe.each([['HTTP', false], ['Socket Mode', true]])('Slack: request lifecycles (%s)', (_transport, socketMode) => {
   let bot: SlackBot;
   beforeAll(async () => {
-    bot = await startSlackBot();
+    bot = await startSlackBot({}, { socketMode });
   });
   afterAll(async () => {
     await bot?.stop();

@@ -9,10 +9,11 @@ import { sign, startSlackBot, type SlackBot } from './harness.js';
 
 type Json = Record<string, unknown>;
 
-describe('Slack: reliability', () => {
+// Over HTTP and over Socket Mode, where Slack marks a resent event with retry_attempt instead.
+describe.each([['HTTP', false], ['Socket Mode', true]])('Slack: reliability (%s)', (_transport, socketMode) => {
   let bot: SlackBot;
   beforeAll(async () => {
-    bot = await startSlackBot();
+    bot = await startSlackBot({}, { socketMode });
   });
   afterAll(async () => {
     await bot?.stop();
@@ -30,7 +31,17 @@ describe('Slack: reliability', () => {
 
   const auditCount = (requestId: number, action: string) => bot.app.db.prisma.auditEntry.count({ where: { requestId, action } });
 
-  it('refuses a bad signature and a request older than 5 minutes, and does nothing for them', async () => {
+  // Conditional registration (not skips): each transport has its own first test.
+  if (socketMode) it('serves no /slack/events in Socket Mode: even a correctly signed command there does nothing', async () => {
+    bot.fake.reset();
+    const body = new URLSearchParams({ command: '/support', text: '', user_id: bot.uid('rep.a'), trigger_id: 't.http', team_id: 'T0TEST', response_url: bot.fake.responseUrl() }).toString();
+    const res = await fetch(`${bot.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
+    expect(res.status).toBe(404);
+    await bot.settle();
+    expect(bot.fake.callsTo('views.open')).toHaveLength(0);
+  });
+
+  else it('refuses a bad signature and a request older than 5 minutes, and does nothing for them', async () => {
     bot.fake.reset();
     const body = new URLSearchParams({ command: '/support', text: '', user_id: bot.uid('rep.a'), trigger_id: 't.bad', team_id: 'T0TEST', response_url: bot.fake.responseUrl() }).toString();
     const forged = await fetch(`${bot.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body, undefined, 'wrong-secret') }, body });

@@ -16,10 +16,12 @@ function formInput(typeId: string, overrides: Record<string, unknown> = {}): Rec
   return { precondition: ['confirmed'], ...Object.fromEntries(Object.entries(values).map(([k, v]) => [fieldBlockId(k), v])) };
 }
 
-describe('Slack: requesting support', () => {
+// Over HTTP (signed requests to POST /slack/events) and over Socket Mode (envelopes on Slack's
+// WebSocket, acknowledged on it): the same listeners answer both.
+describe.each([['HTTP', false], ['Socket Mode', true]])('Slack: requesting support (%s)', (_transport, socketMode) => {
   let bot: SlackBot;
   beforeAll(async () => {
-    bot = await startSlackBot();
+    bot = await startSlackBot({}, { socketMode });
   });
   afterAll(async () => {
     await bot?.stop();
