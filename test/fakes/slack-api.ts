@@ -30,6 +30,7 @@ export class FakeSlackApi {
   /** Slack locales users.info reports, e.g. { U123: 'zh-CN' }. */
   readonly userLocales = new Map<string, string>();
   private readonly failures: Failure[] = [];
+  private readonly refusals: Array<{ method: string; error: string; times: number }> = [];
   private readonly delays = new Map<string, number>();
   /** Answered by apps.connections.open: a FakeSlackSocket's url, for Socket Mode. */
   socketUrl?: () => string;
@@ -72,6 +73,11 @@ export class FakeSlackApi {
   }
 
   /** The next `times` calls of `method` fail: 500, or 429 with Retry-After seconds. */
+  /** The next `times` calls of `method` are answered 200 {ok: false, error} (e.g. expired_trigger_id). */
+  refuse(method: string, error: string, times = 1): void {
+    this.refusals.push({ method, error, times });
+  }
+
   fail(method: string, status: 500 | 429, opts: { retryAfter?: number; times?: number } = {}): void {
     this.failures.push({ method, status, times: opts.times ?? 1, ...(opts.retryAfter !== undefined ? { retryAfter: opts.retryAfter } : {}) });
   }
@@ -135,7 +141,11 @@ export class FakeSlackApi {
     const kind = method === 'apps.connections.open' ? 'xapp-' : 'xoxb-';
     if (typeof token !== 'string' || !token.startsWith(kind)) call.response = { ok: false, error: 'not_authed' };
     else if (json && !/^(chat|views)\./.test(method)) call.response = { ok: false, error: 'invalid_arguments' };
-    else call.response = this.answer(method, body);
+    else {
+      const refusal = this.refusals.find((r) => r.method === method && r.times > 0);
+      if (refusal) refusal.times -= 1;
+      call.response = refusal ? { ok: false, error: refusal.error } : this.answer(method, body);
+    }
     if (call.response.ok) this.okCounts.set(method, (this.okCounts.get(method) ?? 0) + 1);
     this.send(res, 200, call.response);
   }

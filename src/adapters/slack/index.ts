@@ -220,7 +220,8 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     }
     const form = cmd.kind === 'type' ? services.form(cmd.text, person.id, { locale }) : null;
     const view = form ? renderForm(form, { slackIdOf }) : pickerView(person.id, locale);
-    await modals.views.open({ trigger_id: command.trigger_id, view });
+    // A rep whose form does not appear (an expired trigger_id, Slack down) is told so, in their language.
+    client.oneWayOrTell('views.open', { trigger_id: command.trigger_id, view }, { responseUrl: command.response_url, text: st(locale, 'modal.failed') });
   };
 
   // ── "Request support from this message" ───────────────────────────────────

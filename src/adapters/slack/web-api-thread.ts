@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { WebClient, type WebAPICallResult } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Call, Reply, ThreadData } from './web-api-worker.js';
+import type { Call, Fallback, Reply, ThreadData } from './web-api-worker.js';
 
 // Slack's Web API calls run on a thread of their own (web-api-worker.ts). On the acking event
 // loop, each call (the HTTP round trip, parsing Slack's answer, the garbage both leave) queued
@@ -43,7 +43,7 @@ export class ThreadedWebClient extends WebClient {
     this.worker.on('message', (m: Reply) => {
       if ('warn' in m) return void this.log.warn(m.warn);
       if ('priority' in m) return void this.log.debug({ priority: m.priority }, 'slack web api thread started');
-      if ('failed' in m) return void this.log.error({ err: m.error }, `slack ${m.failed} failed`);
+      if ('failed' in m) return void this.log.error({ err: m.error, toldThePerson: m.told }, `slack ${m.failed} failed`);
       if ('flushed' in m) {
         this.flushes.get(m.flushed)?.();
         this.flushes.delete(m.flushed);
@@ -73,6 +73,11 @@ export class ThreadedWebClient extends WebClient {
         return Promise.resolve({ ok: true });
       }
     })(token, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
+  }
+
+  /** A one-way call that, if it fails, tells the person so through `orTell.responseUrl`. */
+  oneWayOrTell(method: string, options: Record<string, unknown>, orTell: Fallback): void {
+    this.worker.postMessage({ id: 0, method, options, orTell } satisfies Call);
   }
 
   /** Resolves when the thread has no call in flight, one-way calls included. */

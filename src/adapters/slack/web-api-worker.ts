@@ -1,5 +1,6 @@
 import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { request } from 'undici';
 import type { WebAPICallResult } from '@slack/web-api';
 import { runInBackground, type CpuPriority } from '../../app/cpu-priority.js';
 import { webApiTransport } from './web-api-transport.js';
@@ -8,12 +9,21 @@ import { webApiTransport } from './web-api-transport.js';
 // thread posts, with the transport alone, so that this thread's isolate loads neither
 // WebClient nor anything else it does not use.
 
-/** A call (id 0: one-way, nothing is answered unless it fails), or a request to report when no call is left in flight. */
-export type Call = { id: number; method: string; options: Record<string, unknown> } | { flush: number };
+/**
+ * A call (id 0: one-way, nothing is answered unless it fails), or a request to report when no
+ * call is left in flight. A one-way call may say what to tell the person if it fails: an
+ * ephemeral message through the interaction's response_url, which works in any conversation.
+ */
+export type Call = { id: number; method: string; options: Record<string, unknown>; orTell?: Fallback } | { flush: number };
+export interface Fallback {
+  responseUrl: string;
+  /** The message, with `{reason}` standing for Slack's error code. */
+  text: string;
+}
 export type Reply =
   | { id: number; result: WebAPICallResult }
   | { id: number; error: SerialisedError }
-  | { failed: string; error: SerialisedError }
+  | { failed: string; error: SerialisedError; told?: boolean }
   | { flushed: number }
   | { priority: CpuPriority }
   | { warn: string };
@@ -54,6 +64,24 @@ export function withoutViewBlocks(result: WebAPICallResult): WebAPICallResult {
   return { ...result, view: rest } as WebAPICallResult;
 }
 
+/** Posts the fallback message; whether Slack took it. */
+async function tell(to: Fallback, error: SerialisedError): Promise<boolean> {
+  const reason = (error.data as { error?: string } | undefined)?.error ?? (error.statusCode ? `HTTP ${error.statusCode}` : 'no connection');
+  try {
+    const res = await request(to.responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: to.text.replaceAll('{reason}', reason) }),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+    await res.body.dump();
+    return res.statusCode === 200;
+  } catch {
+    return false;
+  }
+}
+
 function serveCalls(port: NonNullable<typeof parentPort>, data: ThreadData): void {
   if (data.background && process.platform === 'linux') {
     // Linux schedules each thread on its own; /proc/thread-self names this one.
@@ -84,7 +112,12 @@ function serveCalls(port: NonNullable<typeof parentPort>, data: ThreadData): voi
         (result) => {
           if (m.id !== 0) port.postMessage({ id: m.id, result: withoutViewBlocks(result) } satisfies Reply);
         },
-        (e: unknown) => port.postMessage(m.id !== 0 ? { id: m.id, error: serialise(e) } : { failed: m.method, error: serialise(e) } satisfies Reply),
+        async (e: unknown) => {
+          const error = serialise(e);
+          if (m.id !== 0) return port.postMessage({ id: m.id, error } satisfies Reply);
+          const told = m.orTell ? await tell(m.orTell, error) : undefined;
+          port.postMessage({ failed: m.method, error, ...(told !== undefined ? { told } : {}) } satisfies Reply);
+        },
       )
       .finally(settled);
   });

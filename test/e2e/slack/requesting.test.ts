@@ -160,6 +160,25 @@ describe.each([['HTTP', false], ['Socket Mode', true]])('Slack: requesting suppo
     }
   });
 
+  it('tells the rep, in their language, when Slack does not open the form', async () => {
+    bot.fake.reset();
+    bot.fake.refuse('views.open', 'expired_trigger_id');
+    const zh = await bot.command('rep.b');
+    expect(zh.status).toBe(200);
+    await bot.settle();
+    expect(bot.fake.callsTo('response_url').map((c) => c.body)).toEqual([{ response_type: 'ephemeral', replace_original: false, text: 'Slack 未能打开表单(expired_trigger_id)。请重新输入 /support。' }]);
+    bot.fake.fail('views.open', 500);
+    await bot.command('rep.a', 'sales-collateral');
+    await bot.settle();
+    expect(bot.fake.callsTo('response_url').map((c) => c.body.text)).toContain('Slack did not open the form (HTTP 500). Please try /support again.');
+    // Opened, nothing is said.
+    bot.fake.reset();
+    await bot.command('rep.a');
+    await bot.settle();
+    expect(bot.fake.callsTo('views.open')).toHaveLength(1);
+    expect(bot.fake.callsTo('response_url')).toHaveLength(0);
+  });
+
   it('acks /support before the slow modal call returns (the trigger_id is used first, within 3 s)', async () => {
     bot.fake.delay('views.open', 400);
     const reply = await bot.command('rep.a');
