@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { runInBackground } from '../../src/app/cpu-priority.js';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { runInBackground } from '../../src/app/cpu-priority.js';
 import { percentile } from './stats.js';
 
 // Ack-latency comparison of two HTTP servers (a bare SDK app and Backline), each in its own child
@@ -34,9 +34,10 @@ export interface Target {
 type Msg = { ready?: string; id?: number; result?: unknown; error?: string };
 
 /**
- * Forks `file` with tsx; the child calls `serveTarget` (./target.ts). `background` runs it at the lowest CPU priority (Linux SCHED_IDLE). `BENCH_PROFILE=<dir>` adds `--cpu-prof`
- * to targets named in BENCH_PROFILE_TARGET (default: all), written to <dir>/<name> when they stop
- * (one file per thread: the largest is the main thread).
+ * Forks `file` with tsx; the child calls `serveTarget` (./target.ts). `background` runs it at the
+ * lowest CPU priority (Linux SCHED_IDLE). `BENCH_PROFILE=<dir>` adds `--cpu-prof` to targets named
+ * in BENCH_PROFILE_TARGET (default: all), written to <dir>/<name> when they stop (one file per
+ * thread: the largest is the main thread).
  */
 export async function forkTarget(name: string, file: URL, args: string[] = [], env: Record<string, string> = {}, options: { background?: boolean } = {}): Promise<Target> {
   // Node flags as `npm start` gives them to the server (both targets alike).

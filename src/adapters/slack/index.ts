@@ -428,7 +428,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
 
   // ── routing ───────────────────────────────────────────────────────────────
   // Bolt runs every registered listener's matchers on every payload, each on its own copy of the
-  // arguments; with a listener per button that was most of the acking thread's work for a
+  // arguments; with a listener per button that was nearly half the acking thread's CPU for a
   // /support command (bench/slack). One middleware routes each payload by its kind and id instead.
   const actionRoutes: Array<[prefix: string, handler: ActionHandler]> = [
     [ACTION.chooseType, onChooseType],
