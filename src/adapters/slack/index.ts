@@ -228,13 +228,15 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
   const onShortcut = async ({ shortcut, ack, body }: SlackShortcutMiddlewareArgs): Promise<void> => {
     await ack();
     if (shortcut.callback_id !== CALLBACK.fromMessage) return;
-    const s = shortcut as unknown as { trigger_id: string; user: { id: string }; team?: { domain?: string }; channel: { id: string }; message: { text?: string; ts: string } };
+    const s = shortcut as unknown as { trigger_id: string; response_url?: string; user: { id: string }; team?: { domain?: string }; channel: { id: string }; message: { text?: string; ts: string } };
     const person = org().personBySlack(s.user.id);
     if (!person) return void (await ephemeral({ user: s.user, channel: s.channel } as ActionBody, notLinked(s.user.id)));
     const locale = await localeOf(s.user.id);
     const link = permalink(s.team?.domain ?? (body as { team?: { domain?: string } }).team?.domain, s.channel.id, s.message.ts);
     const prefill: Prefill = { text: s.message.text ?? '', ...(link ? { link } : {}) };
-    await modals.views.open({ trigger_id: s.trigger_id, view: renderPicker(services.picker(person.id, locale), prefill) });
+    const open = { trigger_id: s.trigger_id, view: renderPicker(services.picker(person.id, locale), prefill) };
+    if (s.response_url) client.oneWayOrTell('views.open', open, { responseUrl: s.response_url, text: st(locale, 'modal.failed') });
+    else await modals.views.open(open);
   };
 
   // ── picker → form ─────────────────────────────────────────────────────────

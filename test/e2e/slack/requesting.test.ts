@@ -177,6 +177,14 @@ describe.each([['HTTP', false], ['Socket Mode', true]])('Slack: requesting suppo
     await bot.settle();
     expect(bot.fake.callsTo('views.open')).toHaveLength(1);
     expect(bot.fake.callsTo('response_url')).toHaveLength(0);
+    // The message shortcut, the other way in, says so too.
+    bot.fake.refuse('views.open', 'expired_trigger_id');
+    await bot.interact({
+      type: 'message_action', callback_id: 'backline.from_message', trigger_id: 'trig.msg.2', user: { id: bot.uid('rep.a') }, team: { id: 'T0TEST', domain: 'acme' },
+      channel: { id: 'C0SALES' }, message: { type: 'message', text: 'A demo, please', ts: '1700000124.000400' }, response_url: bot.fake.responseUrl('shortcut'),
+    });
+    await bot.settle();
+    expect(bot.fake.callsTo('response_url').map((c) => c.body.text)).toEqual(['Slack did not open the form (expired_trigger_id). Please try /support again.']);
   });
 
   it('acks /support before the slow modal call returns (the trigger_id is used first, within 3 s)', async () => {
