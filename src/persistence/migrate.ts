@@ -230,10 +230,8 @@ export async function applyMigrations(databaseUrl: string): Promise<{ applied: s
     // upgrade to a writer at once (SQLITE_BUSY) when another connection wrote in between.
     const previous = sqliteQueue.get(target.file) ?? Promise.resolve();
     const run = previous.then(() =>
-      sqliteUpToDate(target.file, migrationsList)
-        ? { applied: [] }
-        : withFileLock(`${target.file}.migrate`, () =>
-            sqliteUpToDate(target.file, migrationsList) ? { applied: [] } : runApply(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }), migrationsList)));
+      withFileLock(`${target.file}.migrate`, () =>
+        sqliteUpToDate(target.file, migrationsList) ? { applied: [] } : runApply(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }), migrationsList)));
     const settled = run.then(() => undefined, () => undefined);
     sqliteQueue.set(target.file, settled);
     void settled.then(() => {

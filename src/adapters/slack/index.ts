@@ -77,7 +77,9 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const clientOptions = {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
-    // The outbox owns retries (with backoff, across restarts); the client must fail fast, 429 included.
+    // Bolt's own client only makes the start-up auth.test (and Socket Mode's apps.connections.open):
+    // a wrong token or an unreachable Slack should stop the start at once, not after retries.
+    // Backline's calls go through the ThreadedWebClient below, whose errors the outbox retries.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   };
@@ -95,8 +97,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     convoStore: false, // conversation state is ours (the database), not Bolt's in-memory store
     ...(receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN! }),
   });
-  // Web API calls run off the acking thread (web-api-thread.ts); Bolt's own client (app.client)
-  // is left for Bolt's start-up auth.test.
+  // Web API calls run off the acking thread (web-api-thread.ts).
   const client = new ThreadedWebClient(env.SLACK_BOT_TOKEN!, { ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}), background: env.SLACK_WEB_API_PRIORITY === 'background' }, log);
   // A modal is a listener's last step and nothing reads Slack's answer: opened one-way.
   const modals = client.oneWay;
@@ -180,6 +181,11 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     if (channelId) await client.chat.postEphemeral({ channel: channelId, user: body.user.id, text });
   };
 
+  /** Opens the picker or a form for /support or the message shortcut; if Slack does not (an
+   * expired trigger_id, Slack down), the person is told so, in their language, through response_url. */
+  const openFormOrTell = (triggerId: string, view: ModalView, responseUrl: string, locale: Locale) =>
+    client.sendOneWay('views.open', { trigger_id: triggerId, view }, { responseUrl, text: st(locale, 'modal.failed') });
+
   /** Opens a modal from a button: on top of the current modal when clicked inside one. */
   const openModal = async (body: ActionBody, view: ModalView) => {
     if (!body.trigger_id) return;
@@ -220,23 +226,20 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<SlackAdap
     }
     const form = cmd.kind === 'type' ? services.form(cmd.text, person.id, { locale }) : null;
     const view = form ? renderForm(form, { slackIdOf }) : pickerView(person.id, locale);
-    // A rep whose form does not appear (an expired trigger_id, Slack down) is told so, in their language.
-    client.oneWayOrTell('views.open', { trigger_id: command.trigger_id, view }, { responseUrl: command.response_url, text: st(locale, 'modal.failed') });
+    openFormOrTell(command.trigger_id, view, command.response_url, locale);
   };
 
   // ── "Request support from this message" ───────────────────────────────────
   const onShortcut = async ({ shortcut, ack, body }: SlackShortcutMiddlewareArgs): Promise<void> => {
     await ack();
     if (shortcut.callback_id !== CALLBACK.fromMessage) return;
-    const s = shortcut as unknown as { trigger_id: string; response_url?: string; user: { id: string }; team?: { domain?: string }; channel: { id: string }; message: { text?: string; ts: string } };
+    const s = shortcut as unknown as { trigger_id: string; response_url: string; user: { id: string }; team?: { domain?: string }; channel: { id: string }; message: { text?: string; ts: string } };
     const person = org().personBySlack(s.user.id);
     if (!person) return void (await ephemeral({ user: s.user, channel: s.channel } as ActionBody, notLinked(s.user.id)));
     const locale = await localeOf(s.user.id);
     const link = permalink(s.team?.domain ?? (body as { team?: { domain?: string } }).team?.domain, s.channel.id, s.message.ts);
     const prefill: Prefill = { text: s.message.text ?? '', ...(link ? { link } : {}) };
-    const open = { trigger_id: s.trigger_id, view: renderPicker(services.picker(person.id, locale), prefill) };
-    if (s.response_url) client.oneWayOrTell('views.open', open, { responseUrl: s.response_url, text: st(locale, 'modal.failed') });
-    else await modals.views.open(open);
+    openFormOrTell(s.trigger_id, renderPicker(services.picker(person.id, locale), prefill), s.response_url, locale);
   };
 
   // ── picker → form ─────────────────────────────────────────────────────────

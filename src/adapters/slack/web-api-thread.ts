@@ -66,18 +66,18 @@ export class ThreadedWebClient extends WebClient {
       for (const done of this.flushes.values()) done();
       this.flushes.clear();
     });
-    const post = (call: Call) => this.worker.postMessage(call);
+    const send = (method: string, args: Record<string, unknown>) => this.sendOneWay(method, args);
     this.oneWay = new (class extends WebClient {
-      override apiCall(method: string, options: Record<string, unknown> = {}): Promise<WebAPICallResult> {
-        post({ id: 0, method, options });
+      override apiCall(method: string, args: Record<string, unknown> = {}): Promise<WebAPICallResult> {
+        send(method, args);
         return Promise.resolve({ ok: true });
       }
     })(token, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
   }
 
-  /** A one-way call that, if it fails, tells the person so through `orTell.responseUrl`. */
-  oneWayOrTell(method: string, options: Record<string, unknown>, orTell: Fallback): void {
-    this.worker.postMessage({ id: 0, method, options, orTell } satisfies Call);
+  /** A one-way call (what `oneWay` makes); if it fails and `orTell` is given, the person is told so through its response_url. */
+  sendOneWay(method: string, options: Record<string, unknown>, orTell?: Fallback): void {
+    this.worker.postMessage({ id: 0, method, options, ...(orTell ? { orTell } : {}) } satisfies Call);
   }
 
   /** Resolves when the thread has no call in flight, one-way calls included. */
